@@ -1,0 +1,117 @@
+"""Choose answer sentences from retrieved passages: score, fold duplicates, decide "I don't know"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .scoring import LuceneBM25
+from .store import SentenceRow
+
+# How much a question term found only in a neighbouring sentence counts ("He urged ..." right after the
+# sentence naming Khalilzad), and how much the passage's own match adds, relative to the sentence's BM25.
+PREVIOUS_WEIGHT = 0.35
+NEXT_WEIGHT = 0.15
+PASSAGE_WEIGHT = 0.2
+NEIGHBOUR_COVERAGE = 0.5  # a term matched only next door is half the evidence of one in the sentence
+QUESTION_TYPE_BONUS = 0.12
+
+# "I don't know" is decided from evidence, not from a raw score (which grows with library size and
+# question length): the share of the question's IDF weight the answer matches. Below this, no answer.
+MIN_COVERAGE = 0.5
+
+NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+                    r"|thousands?|millions?|billions?|trillions?|half|several)\b", re.IGNORECASE)
+TIME = re.compile(r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+                  r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|"
+                  r"tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|week|month|"
+                  r"year|years|century|decade|since|ago|until|before|after|during|when|morning|evening|"
+                  r"night|season|spring|summer|autumn|winter)\b", re.IGNORECASE)
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+PLACE = re.compile(r"\b(?:in|at|from|near|into|across|to)\s+(?:the\s+)?[A-Z][\w-]+")
+TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence that may answer, with its place: its passage's score and its neighbours."""
+
+    row: SentenceRow
+    passage_score: float
+    previous: SentenceRow | None
+    next: SentenceRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    candidate: Candidate
+    score: float
+    coverage: float
+    matched: frozenset[str]
+    missing: frozenset[str]
+
+
+def score_candidates(
+    candidates: Sequence[Candidate],
+    question_terms: Sequence[str],
+    idf: Callable[[str], float],
+    term_weight: Callable[[str], float],
+    question_type: str | None,
+) -> list[Scored]:
+    """Every candidate scored, best first."""
+    usable = [c for c in candidates if c.row.terms]
+    if not usable or not question_terms:
+        return []
+    bm25 = LuceneBM25([c.row.terms for c in usable], idf=idf)
+    own_scores = bm25.get_scores(list(question_terms))
+    unique_terms = frozenset(question_terms)
+    total_weight = sum(term_weight(t) for t in unique_terms) or 1.0
+    top_passage = max(c.passage_score for c in usable) or 1.0
+    cue = TYPE_CUES.get(question_type or "")
+    scored = []
+    for candidate, own in zip(usable, own_scores, strict=True):
+        own_terms = unique_terms.intersection(candidate.row.terms)
+        previous_terms = _terms_of(candidate.previous) & unique_terms - own_terms
+        next_terms = _terms_of(candidate.next) & unique_terms - own_terms - previous_terms
+        score = float(own)
+        score += PREVIOUS_WEIGHT * sum(idf(t) for t in previous_terms)
+        score += NEXT_WEIGHT * sum(idf(t) for t in next_terms)
+        score += PASSAGE_WEIGHT * candidate.passage_score / top_passage * max(float(own), 0.0)
+        if cue is not None and own > 0 and cue.search(candidate.row.text):
+            score *= 1.0 + QUESTION_TYPE_BONUS
+        matched_weight = sum(term_weight(t) for t in own_terms)
+        matched_weight += NEIGHBOUR_COVERAGE * sum(term_weight(t) for t in previous_terms | next_terms)
+        scored.append(
+            Scored(
+                candidate=candidate,
+                score=score,
+                coverage=matched_weight / total_weight,
+                matched=frozenset(own_terms | previous_terms | next_terms),
+                missing=unique_terms - own_terms - previous_terms - next_terms,
+            )
+        )
+    scored.sort(key=lambda s: (-s.score, s.candidate.row.id))
+    return scored
+
+
+def is_answer(scored: Scored, question_terms: Sequence[str]) -> bool:
+    """Good enough to quote: enough of the question's weight is matched, and a one-word question's word
+    stands in the sentence itself."""
+    if scored.coverage < MIN_COVERAGE:
+        return False
+    if len(set(question_terms)) == 1:
+        return bool(set(question_terms) & set(scored.candidate.row.terms))
+    return True
+
+
+def _terms_of(row: SentenceRow | None) -> frozenset[str]:
+    return frozenset(row.terms) if row is not None else frozenset()
+
+
+def fold_text(sentence: str) -> str:
+    """What two sentences share when they are "the same": case, quotes, spacing and end punctuation aside."""
+    text = sentence.casefold()
+    text = re.sub(r"[\"'“”‘’«»„]", "", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" .!?;:,")

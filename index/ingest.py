@@ -1,0 +1,161 @@
+"""Articles → passages → sentences → terms, written to the store and the search index together."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .analysis import analyze
+from .answers import fold_text
+from .languages import detect_language
+from .models import Article, Source
+from .passages import SentenceSplitter, split_passages
+from .query import day_number
+from .search import IndexedPassage, PassageIndex
+from .store import Store
+
+LANGUAGE_SAMPLE_CHARS = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSentence:
+    text: str
+    terms: tuple[str, ...]
+    fold_key: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    article: Article
+    language: str
+    content_hash: str
+    passages: tuple[tuple[PreparedSentence, ...], ...]
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(len(p) for p in self.passages)
+
+
+def content_hash(article: Article) -> str:
+    """Same title, link, date and text: the same article, so adding it again changes nothing."""
+    digest = hashlib.sha256()
+    for part in (article.title, article.url or "", article.published or "", article.text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def fold_key(sentence: str) -> int:
+    digest = hashlib.blake2b(fold_text(sentence).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class Splitters:
+    """One Punkt splitter per language, trained on the library's own text as it arrives; what it learned
+    is kept in the library file so sentences split the same way after a restart."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._splitters: dict[str, SentenceSplitter] = {}
+
+    def get(self, language: str) -> SentenceSplitter:
+        splitter = self._splitters.get(language)
+        if splitter is None:
+            saved = self._store.get_meta(f"punkt:{language}")
+            splitter = SentenceSplitter(language, abbreviations=json.loads(saved) if saved else ())
+            self._splitters[language] = splitter
+        return splitter
+
+    def save(self, db: sqlite3.Connection) -> None:
+        for language, splitter in self._splitters.items():
+            learned = sorted(splitter.learned_abbreviations())
+            self._store.set_meta(db, f"punkt:{language}", json.dumps(learned))
+
+
+def prepare(article: Article, splitters: Splitters) -> PreparedArticle:
+    """Split and analyse one article; pure CPU work done before any lock is taken."""
+    language = detect_language(article.text[:LANGUAGE_SAMPLE_CHARS])
+    splitter = splitters.get(language)
+    splitter.learn(article.text)
+    passages = []
+    for passage in split_passages(article.text):
+        sentences = tuple(
+            PreparedSentence(text, tuple(analyze(text, language)), fold_key(text))
+            for text in splitter.split(passage)
+        )
+        if sentences:
+            passages.append(sentences)
+    return PreparedArticle(article, language, content_hash(article), tuple(passages))
+
+
+def write(
+    db: sqlite3.Connection, store: Store, prepared: PreparedArticle, collection: str
+) -> tuple[str, int | None, list[int]]:
+    """Store one article inside the caller's transaction, replacing an older version with the same source.
+    Returns (outcome, new article id, ids of replaced articles); outcome is "added" or "unchanged"."""
+    article = prepared.article
+    collection_id = store.collection_id(db, collection, create=True)
+    row = db.execute(
+        "SELECT id, content_hash FROM articles WHERE collection_id = ? AND source = ?",
+        (collection_id, article.source),
+    ).fetchone()
+    if row and row[1] == prepared.content_hash:
+        return "unchanged", None, []
+    replaced = []
+    if row:
+        db.execute("DELETE FROM articles WHERE id = ?", (row[0],))
+        db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (row[0],))
+        replaced.append(row[0])
+    article_id = db.execute(
+        "INSERT INTO articles (collection_id, source, title, url, published, language, content_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (collection_id, article.source, article.title, article.url, article.published, prepared.language,
+         prepared.content_hash),
+    ).lastrowid
+    for position, sentences in enumerate(prepared.passages):
+        passage_id = db.execute(
+            "INSERT INTO passages (article_id, position) VALUES (?, ?)", (article_id, position)
+        ).lastrowid
+        db.executemany(
+            "INSERT INTO sentences (passage_id, position, text, terms, fold_key) VALUES (?, ?, ?, ?, ?)",
+            [(passage_id, i, s.text, " ".join(s.terms), s.fold_key) for i, s in enumerate(sentences)],
+        )
+    db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (article_id,))
+    return "added", article_id, replaced
+
+
+def index_articles(db: sqlite3.Connection, index: PassageIndex, article_ids: Iterable[int]) -> None:
+    """Bring the search index in line with the store for these articles (added, replaced or removed)."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    index.remove(ids)
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start:chunk_start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT p.id, p.article_id, a.collection_id, a.published, s.terms FROM passages p"
+            f" JOIN articles a ON a.id = p.article_id JOIN sentences s ON s.passage_id = p.id"
+            f" WHERE p.article_id IN ({marks}) ORDER BY p.id, s.position",
+            chunk,
+        )
+        index.add(_passages_from_rows(rows))
+
+
+def _passages_from_rows(rows: Iterable[tuple[int, int, int, str | None, str]]) -> Iterable[IndexedPassage]:
+    current: list | None = None
+    for passage_id, article_id, collection_id, published, terms in rows:
+        if current is None or current[0] != passage_id:
+            if current is not None:
+                yield IndexedPassage(current[0], current[1], current[2], current[3], current[4])
+            current = [passage_id, article_id, collection_id, day_number(published), []]
+        current[4].extend(terms.split())
+    if current is not None:
+        yield IndexedPassage(current[0], current[1], current[2], current[3], current[4])
+
+
+def source_of(article: Article, collection: str) -> Source:
+    return Source(article.title, article.source, article.url, article.published, collection)

@@ -1,0 +1,123 @@
+"""Read queries over the store: sentences of passages, the sources of a sentence, listings and counts."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from .models import Source, Stats
+from .store import SentenceRow
+
+ARTICLE_COLUMNS = "a.title, a.source, a.url, a.published, c.name"
+ARTICLE_JOIN = "articles a JOIN collections c ON c.id = a.collection_id"
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _row(values: tuple) -> SentenceRow:
+    sentence_id, passage_id, position, text, terms, fold = values
+    return SentenceRow(sentence_id, passage_id, position, text, tuple(terms.split()), fold)
+
+
+def sentences_of_passages(db: sqlite3.Connection, passage_ids: Sequence[int]) -> dict[int, list[SentenceRow]]:
+    """Each passage's sentences in order."""
+    by_passage: dict[int, list[SentenceRow]] = defaultdict(list)
+    if not passage_ids:
+        return by_passage
+    for values in db.execute(
+        f"SELECT id, passage_id, position, text, terms, fold_key FROM sentences"
+        f" WHERE passage_id IN ({_marks(passage_ids)}) ORDER BY passage_id, position",
+        list(passage_ids),
+    ):
+        by_passage[values[1]].append(_row(values))
+    return by_passage
+
+
+def sentence(db: sqlite3.Connection, sentence_id: int) -> SentenceRow | None:
+    values = db.execute(
+        "SELECT id, passage_id, position, text, terms, fold_key FROM sentences WHERE id = ?", (sentence_id,)
+    ).fetchone()
+    return _row(values) if values else None
+
+
+def passage_article(db: sqlite3.Connection, passage_ids: Iterable[int]) -> dict[int, tuple[int, str, str]]:
+    """passage id → (article id, article language, published or '')."""
+    ids = list(set(passage_ids))
+    if not ids:
+        return {}
+    rows = db.execute(
+        f"SELECT p.id, a.id, a.language, coalesce(a.published, '') FROM passages p"
+        f" JOIN articles a ON a.id = p.article_id WHERE p.id IN ({_marks(ids)})",
+        ids,
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
+def sources_of_folds(
+    db: sqlite3.Connection, fold_keys: Sequence[int], collection_ids: Sequence[int] | None
+) -> dict[int, list[Source]]:
+    """Every article, within the collections asked, holding a sentence with each fold key; newest first."""
+    if not fold_keys:
+        return {}
+    scope, params = "", list(fold_keys)
+    if collection_ids is not None:
+        scope = f" AND a.collection_id IN ({_marks(collection_ids)})"
+        params += list(collection_ids)
+    rows = db.execute(
+        f"SELECT DISTINCT s.fold_key, a.id, {ARTICLE_COLUMNS} FROM sentences s"
+        f" JOIN passages p ON p.id = s.passage_id JOIN {ARTICLE_JOIN} ON a.id = p.article_id"
+        f" WHERE s.fold_key IN ({_marks(fold_keys)}){scope}"
+        f" ORDER BY coalesce(a.published, '') DESC, a.id",
+        params,
+    )
+    found: dict[int, list[Source]] = defaultdict(list)
+    for fold, _article_id, *source in rows:
+        found[fold].append(Source(*source))
+    return found
+
+
+def collection_ids(db: sqlite3.Connection, names: Iterable[str]) -> list[int]:
+    names = list(names)
+    rows = db.execute(f"SELECT id FROM collections WHERE name IN ({_marks(names)})", names) if names else []
+    return [row[0] for row in rows]
+
+
+def matching_articles(db: sqlite3.Connection, needles: Sequence[str], ids: Sequence[int] | None) -> list[int]:
+    """Articles whose title, source or link contains any of the needles (case-insensitive)."""
+    one = "(instr(lower(a.title), ?) OR instr(lower(a.source), ?) OR instr(lower(coalesce(a.url, '')), ?))"
+    where = " OR ".join(one for _ in needles)
+    params: list[object] = [n.lower() for n in needles for _ in range(3)]
+    scope = ""
+    if ids is not None:
+        scope = f" AND a.collection_id IN ({_marks(ids)})" if ids else " AND 0"
+        params += list(ids)
+    return [row[0] for row in db.execute(f"SELECT a.id FROM articles a WHERE ({where}){scope}", params)]
+
+
+def stats(db: sqlite3.Connection, ids: Sequence[int] | None) -> Stats:
+    scope, params = ("", []) if ids is None else (f" WHERE a.collection_id IN ({_marks(ids) or 'NULL'})", list(ids))
+    articles, oldest, newest = db.execute(
+        f"SELECT count(*), min(a.published), max(a.published) FROM articles a{scope}", params
+    ).fetchone()
+    passages, sentences = db.execute(
+        f"SELECT count(DISTINCT p.id), count(s.id) FROM articles a JOIN passages p ON p.article_id = a.id"
+        f" JOIN sentences s ON s.passage_id = p.id{scope}",
+        params,
+    ).fetchone()
+    languages = tuple(row[0] for row in db.execute(
+        f"SELECT a.language FROM articles a{scope} GROUP BY a.language ORDER BY count(*) DESC", params
+    ))
+    return Stats(articles, passages, sentences, oldest, newest, languages)
+
+
+def list_sources(db: sqlite3.Connection, ids: Sequence[int] | None, offset: int, limit: int) -> list[Source]:
+    scope, params = ("", []) if ids is None else (f" WHERE a.collection_id IN ({_marks(ids) or 'NULL'})", list(ids))
+    rows = db.execute(
+        f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_JOIN}{scope}"
+        f" ORDER BY coalesce(a.published, '') DESC, a.id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [Source(*row) for row in rows]

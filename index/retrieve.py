@@ -1,0 +1,194 @@
+"""A question → ranked passages → candidate sentences → folded answers, or "I don't know"."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import lookup
+from .analysis import question_type, tokenize
+from .answers import Candidate, Scored, fold_text, is_answer, score_candidates
+from .models import Answer, Explanation, Source
+from .query import ParsedQuestion
+from .scoring import lucene_idf
+from .search import Filters, PassageIndex
+
+PASSAGES_TO_READ = 24  # candidate sentences come from this many of the best passages
+NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a question found: answers (empty: "I don't know"), the closest sentence when abstaining,
+    hints about the question's filters, and two answers whose sources state different numbers."""
+
+    answers: tuple[Answer, ...] = ()
+    closest: Answer | None = None
+    hints: tuple[str, ...] = ()
+    disagreement: tuple[Answer, Answer] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    collection_ids: tuple[int, ...] | None
+    filters: Filters
+
+
+def find_answers(
+    db: sqlite3.Connection,
+    index: PassageIndex,
+    parsed: ParsedQuestion,
+    language: str,
+    terms: Sequence[str],
+    scope: Scope,
+    k: int,
+) -> Result:
+    if not terms:
+        return Result(hints=parsed.hints)
+    hits = index.search(terms, PASSAGES_TO_READ, scope.filters)
+    if not hits:
+        return Result(hints=parsed.hints)
+    document_count = max(index.num_docs, 1)
+    idf_cache: dict[str, float] = {}
+
+    def idf(term: str) -> float:
+        if term not in idf_cache:
+            idf_cache[term] = lucene_idf(document_count, index.doc_freq(term))
+        return idf_cache[term]
+
+    unknown_names = _unknown_names(parsed.text, language, idf, document_count)
+
+    def weight(term: str) -> float:
+        # A word the library never saw weighs like one seen once, or, when the asker wrote it as a name
+        # ("Germany"), like a word missing everywhere: that name is what the library does not cover.
+        if term in unknown_names:
+            return lucene_idf(document_count, 0)
+        return idf(term) if index.doc_freq(term) else lucene_idf(document_count, 1)
+
+    scores = dict(hits)
+    by_passage = lookup.sentences_of_passages(db, list(scores))
+    candidates = []
+    for passage_id, rows in by_passage.items():
+        for i, row in enumerate(rows):
+            previous = rows[i - 1] if i > 0 else None
+            following = rows[i + 1] if i + 1 < len(rows) else None
+            candidates.append(Candidate(row, scores[passage_id], previous, following))
+    scored = score_candidates(candidates, terms, idf, weight, question_type(parsed.text))
+    if parsed.phrases:
+        scored = [s for s in scored if _has_phrases(s.candidate, by_passage, parsed.phrases)]
+    if not scored:
+        return Result(hints=parsed.hints)
+    articles = lookup.passage_article(db, by_passage)
+    folded = _fold(scored, articles)
+    sources = lookup.sources_of_folds(db, [g[0].candidate.row.fold_key for g in folded], scope.collection_ids)
+    answers = []
+    for rank, group in enumerate(folded[: k + 1]):
+        best = group[0]
+        runner_up = folded[rank + 1][0].score if rank + 1 < len(folded) else 0.0
+        group_sources = _merge_sources(*(sources.get(s.candidate.row.fold_key, []) for s in group))
+        answers.append((best, _answer(best, group_sources, runner_up, articles, terms)))
+    good = [answer for scored_, answer in answers if is_answer(scored_, terms)]
+    if not answers or not is_answer(answers[0][0], terms):
+        return Result(closest=answers[0][1] if answers else None, hints=parsed.hints)
+    good = good[:k]
+    return Result(tuple(good), None, parsed.hints, _disagreement(good))
+
+
+def _unknown_names(text: str, language: str, idf, document_count: int) -> frozenset[str]:
+    names = set()
+    for token in tokenize(text, language):
+        is_name = token.term and token.start > 0 and token.surface[:1].isupper()
+        if is_name and idf(token.term) >= lucene_idf(document_count, 0) - 1e-9:
+            names.add(token.term)
+    return frozenset(names)
+
+
+def _has_phrases(candidate: Candidate, by_passage: dict, phrases: Sequence[str]) -> bool:
+    sentence = fold_text(candidate.row.text)
+    passage = fold_text(" ".join(r.text for r in by_passage[candidate.row.passage_id]))
+    return all(fold_text(p) in sentence or fold_text(p) in passage for p in phrases)
+
+
+def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]]) -> list[list[Scored]]:
+    """Group identical sentences, and a sentence contained in a longer one from another article.
+    Within equally good groups, the newer article comes first."""
+    groups: list[list[Scored]] = []
+    texts: list[str] = []
+    for item in scored:
+        text = fold_text(item.candidate.row.text)
+        article = articles[item.candidate.row.passage_id][0]
+        for group, group_text in zip(groups, texts, strict=True):
+            other = articles[group[0].candidate.row.passage_id][0]
+            if text == group_text or (article != other and len(text) > 40 and len(group_text) > 40
+                                      and (text in group_text or group_text in text)):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+            texts.append(text)
+        if len(groups) > 12:
+            break
+    groups.sort(key=lambda g: (-round(g[0].score, 6), _negated_day(articles[g[0].candidate.row.passage_id][2])))
+    return groups
+
+
+def _negated_day(published: str) -> int:
+    return -int(published.replace("-", "")) if published else 0
+
+
+def _merge_sources(*lists: list[Source]) -> tuple[Source, ...]:
+    seen: dict[tuple[str, str], Source] = {}
+    for sources in lists:
+        for source in sources:
+            seen.setdefault((source.collection, source.source), source)
+    return tuple(seen.values())
+
+
+def _answer(best: Scored, sources: tuple[Source, ...], runner_up: float, articles, terms) -> Answer:
+    row = best.candidate.row
+    language = articles[row.passage_id][1]
+    wanted = set(terms)
+    matched_words = tuple(dict.fromkeys(
+        t.surface for t in tokenize(row.text, language) if t.term and t.term in wanted
+    ))
+    margin = (best.score - runner_up) / best.score if best.score > 0 else 0.0
+    why = Explanation(
+        matched_terms=tuple(sorted(best.matched)),
+        missing_terms=tuple(sorted(best.missing)),
+        coverage=round(best.coverage, 3),
+        margin=round(max(margin, 0.0), 3),
+        agreeing_sources=len(sources),
+    )
+    return Answer(
+        sentence=row.text,
+        sources=sources,
+        score=round(best.score, 4),
+        sentence_id=row.id,
+        before=(best.candidate.previous.text,) if best.candidate.previous else (),
+        after=(best.candidate.next.text,) if best.candidate.next else (),
+        matched_words=matched_words,
+        why=why,
+    )
+
+
+def _disagreement(answers: list[Answer]) -> tuple[Answer, Answer] | None:
+    """Two of the top answers, from different articles, that match the question alike but state different
+    numbers (one article says 100 prisoners, the other 300)."""
+    for i, first in enumerate(answers[:3]):
+        for second in answers[i + 1:3]:
+            first_articles = {(s.collection, s.source) for s in first.sources}
+            if first_articles & {(s.collection, s.source) for s in second.sources}:
+                continue
+            numbers_first = set(NUMBER_IN_TEXT.findall(first.sentence))
+            numbers_second = set(NUMBER_IN_TEXT.findall(second.sentence))
+            if not numbers_first or not numbers_second or numbers_first == numbers_second:
+                continue
+            shared = set(first.why.matched_terms) & set(second.why.matched_terms)
+            if len(shared) >= 2 and abs(first.why.coverage - second.why.coverage) <= 0.2:
+                return first, second
+    return None
+
+
+__all__ = ["Result", "Scope", "find_answers"]

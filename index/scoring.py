@@ -1,0 +1,41 @@
+"""BM25 with Lucene's IDF on rank-bm25: scores small candidate sets and is the reference for the engine."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from rank_bm25 import BM25Okapi
+
+from .search import K1, B
+
+
+def lucene_idf(document_count: int, document_frequency: int) -> float:
+    """ln(1 + (N - n + 0.5) / (n + 0.5)): positive for every n, so common words still count a little."""
+    return math.log(1.0 + (document_count - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+class LuceneBM25(BM25Okapi):
+    """rank-bm25's BM25 with Lucene's IDF instead of BM25Okapi's (which is 0 for a word in half the
+    documents and floored above that: rank_bm25 issues #39 and #43).
+
+    `idf` may supply the IDF of each word from a larger collection: candidate sentences are then scored
+    with the library's statistics, not those of the handful of candidates.
+    """
+
+    def __init__(
+        self,
+        corpus: Sequence[Sequence[str]],
+        k1: float = K1,
+        b: float = B,
+        idf: Callable[[str], float] | None = None,
+    ) -> None:
+        self._external_idf = idf
+        super().__init__(corpus, k1=k1, b=b)
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        if self._external_idf is not None:
+            self.idf = {word: self._external_idf(word) for word in nd}
+        else:
+            self.idf = {word: lucene_idf(self.corpus_size, freq) for word, freq in nd.items()}
+        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0

@@ -1,0 +1,177 @@
+"""The whole-library BM25 engine: passages' terms in a tantivy index, searched in milliseconds.
+
+tantivy scores with BM25 (k1=1.2, b=0.75) and Lucene's IDF, ln(1 + (N - n + 0.5) / (n + 0.5)), which is never
+negative or zero: unlike rank-bm25's BM25Okapi, a word in half the passages still counts. `LuceneBM25` in
+scoring.py is the same formula on rank-bm25, and tests pin that both rank alike.
+
+Everything here can be rebuilt from the store; this is the one narrow interface another engine (OpenSearch,
+Quickwit) would implement.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+logger = logging.getLogger(__name__)
+
+K1 = 1.2
+B = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedPassage:
+    passage_id: int
+    article_id: int
+    collection_id: int
+    day: int  # publication date as YYYYMMDD, 0 when unknown
+    terms: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Limits on which passages may match; None means no limit."""
+
+    collection_ids: tuple[int, ...] | None = None
+    article_ids: tuple[int, ...] | None = None
+    first_day: int | None = None
+    last_day: int | None = None
+    required_terms: tuple[str, ...] = ()  # every one must occur in the passage (quoted phrases)
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    # Terms arrive analysed (alphanumeric, lowercase), so the default tokenizer passes them through as is.
+    builder.add_text_field("terms", stored=False, index_option="freq")
+    builder.add_unsigned_field("pid", indexed=True, fast=True)
+    builder.add_unsigned_field("aid", indexed=True)
+    builder.add_unsigned_field("cid", indexed=True)
+    builder.add_integer_field("day", indexed=True, fast=True)
+    return builder.build()
+
+
+class PassageIndex:
+    """Passages searchable by their terms. Thread-safe: one writer under a lock, searches run freely."""
+
+    def __init__(self, path: str | Path | None, heap_bytes: int = 200_000_000) -> None:
+        self.schema = _schema()
+        self.path = None if path is None else Path(path)
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        else:
+            self.index = tantivy.Index(self.schema)
+        self._heap_bytes = heap_bytes
+        self._writer: tantivy.IndexWriter | None = None
+        self._lock = threading.Lock()
+        self._searcher = self.index.searcher()
+
+    @classmethod
+    def open_or_reset(cls, path: str | Path | None) -> tuple[PassageIndex, bool]:
+        """Open the index at `path`, or start an empty one when it is missing or unreadable.
+        Returns (index, fresh); a fresh index must be refilled from the store."""
+        if path is None:
+            return cls(None), True
+        fresh = not (Path(path) / "meta.json").exists()
+        try:
+            return cls(path), fresh
+        except (ValueError, OSError) as error:
+            logger.warning("search index at %s is unreadable (%s); rebuilding it from the library", path, error)
+            shutil.rmtree(path, ignore_errors=True)
+            return cls(path), True
+
+    def _writer_locked(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=self._heap_bytes, num_threads=1)
+        return self._writer
+
+    def add(self, passages: Iterable[IndexedPassage]) -> None:
+        with self._lock:
+            writer = self._writer_locked()
+            for passage in passages:
+                document = tantivy.Document()
+                document.add_text("terms", " ".join(passage.terms))
+                document.add_unsigned("pid", passage.passage_id)
+                document.add_unsigned("aid", passage.article_id)
+                document.add_unsigned("cid", passage.collection_id)
+                document.add_integer("day", passage.day)
+                writer.add_document(document)
+
+    def remove(self, article_ids: Iterable[int]) -> None:
+        with self._lock:
+            writer = self._writer_locked()
+            for article_id in article_ids:
+                # By query: delete_documents_by_term takes a Python int as i64 and misses unsigned fields.
+                writer.delete_documents_by_query(tantivy.Query.term_query(self.schema, "aid", article_id))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._writer_locked().delete_all_documents()
+
+    def commit(self) -> None:
+        """Make every add and remove so far durable and visible to the next search."""
+        with self._lock:
+            if self._writer is None:
+                return
+            self._writer.commit()
+            self.index.reload()
+            self._searcher = self.index.searcher()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.commit()
+                self._writer.wait_merging_threads()
+                self._writer = None
+
+    @property
+    def num_docs(self) -> int:
+        return self._searcher.num_docs
+
+    def doc_freq(self, term: str) -> int:
+        return self._searcher.doc_freq("terms", term)
+
+    def search(self, terms: Sequence[str], k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+        """The k best passages for these terms, as (passage id, BM25 score), best first."""
+        if not terms or k <= 0:
+            return []
+        searcher = self._searcher
+        should = [(tantivy.Occur.Should, self._term(term)) for term in terms]
+        query = tantivy.Query.boolean_query(should)
+        clauses = self._filter_clauses(filters) if filters else []
+        if clauses:
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *clauses])
+        hits = searcher.search(query, limit=k, count=False).hits
+        if not hits:
+            return []
+        ids = searcher.fast_field_values("pid", [address for _, address in hits])
+        return [(int(pid), float(score)) for (score, _), pid in zip(hits, ids, strict=True)]
+
+    def _term(self, term: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, "terms", term, index_option="freq")
+
+    def _filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        # Filters match without scoring (constant 0), so they narrow the set and leave BM25 as it is.
+        queries: list[tantivy.Query] = []
+        if filters.collection_ids is not None:
+            queries.append(tantivy.Query.term_set_query(self.schema, "cid", list(filters.collection_ids)))
+        if filters.article_ids is not None:
+            queries.append(tantivy.Query.term_set_query(self.schema, "aid", list(filters.article_ids)))
+        if filters.first_day is not None or filters.last_day is not None:
+            queries.append(
+                tantivy.Query.range_query(
+                    self.schema,
+                    "day",
+                    tantivy.FieldType.Integer,
+                    filters.first_day if filters.first_day is not None else 1,
+                    filters.last_day if filters.last_day is not None else 99_991_231,
+                )
+            )
+        queries.extend(self._term(term) for term in filters.required_terms)
+        return [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in queries]

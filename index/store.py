@@ -1,0 +1,189 @@
+"""SQLite: articles, passages and sentences, the library's source of truth; one transaction per change."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LibraryFileError
+
+logger = logging.getLogger(__name__)
+
+FORMAT_NAME = "citebot-library"
+FORMAT_VERSION = 1
+REBUILD_HINT = "move it aside and rebuild with: citebot add ARTICLES... (or citebot rebuild to redo the index)"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id),
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    url TEXT,
+    published TEXT,
+    language TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    UNIQUE (collection_id, source)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY,
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    fold_key INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage_id, position);
+CREATE INDEX IF NOT EXISTS sentences_fold ON sentences(fold_key);
+-- Articles whose search-index entries may lag the tables: written in the same transaction as the
+-- change, cleared after the search index commits, replayed on open (a kill between the two).
+CREATE TABLE IF NOT EXISTS pending_index (article_id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY,
+    question TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+    chat_id INTEGER,
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRow:
+    id: int
+    passage_id: int
+    position: int
+    text: str
+    terms: tuple[str, ...]
+    fold_key: int
+
+
+class Store:
+    """The library file. Writes go through one connection under a lock; each reading thread gets its own
+    connection, so questions are answered while an ingest is writing (WAL)."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.in_memory = path is None or str(path) == ":memory:"
+        self.path = ":memory:" if self.in_memory else str(Path(path))
+        self.write_lock = threading.RLock()
+        self._local = threading.local()
+        if not self.in_memory:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.writer = self._connect()
+        self._check_and_create()
+
+    def _connect(self) -> sqlite3.Connection:
+        # An in-memory library has one connection for everything: there is no file for others to share.
+        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            if not self.in_memory:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise LibraryFileError(self.path, f"not a citebot library or corrupt ({error}); {REBUILD_HINT}") from error
+        return connection
+
+    def _check_and_create(self) -> None:
+        try:
+            tables = {row[0] for row in self.writer.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and "meta" not in tables:
+                raise LibraryFileError(self.path, f"this SQLite file is not a citebot library; {REBUILD_HINT}")
+            if "meta" in tables:
+                meta = dict(self.writer.execute("SELECT key, value FROM meta"))
+                if meta.get("format") != FORMAT_NAME:
+                    raise LibraryFileError(self.path, f"not a citebot library; {REBUILD_HINT}")
+                version = int(meta.get("version", "0"))
+                if version > FORMAT_VERSION:
+                    raise LibraryFileError(
+                        self.path,
+                        f"written by a newer citebot (format {version}, this one reads {FORMAT_VERSION}); "
+                        f"upgrade citebot, or {REBUILD_HINT}",
+                    )
+                problem = self.writer.execute("PRAGMA quick_check").fetchone()[0]
+                if problem != "ok":
+                    raise LibraryFileError(self.path, f"the library file is corrupt ({problem}); {REBUILD_HINT}")
+                return
+            with self.transaction() as db:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("format", FORMAT_NAME), ("version", str(FORMAT_VERSION))],
+                )
+        except sqlite3.DatabaseError as error:
+            raise LibraryFileError(self.path, f"not a citebot library or corrupt ({error}); {REBUILD_HINT}") from error
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside lands, or nothing does."""
+        with self.write_lock:
+            self.writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.writer
+            except BaseException:
+                self.writer.execute("ROLLBACK")
+                raise
+            else:
+                self.writer.execute("COMMIT")
+
+    def reader(self) -> sqlite3.Connection:
+        """This thread's read connection (the writer itself for an in-memory library)."""
+        if self.in_memory:
+            return self.writer
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._connect()
+            connection.execute("PRAGMA query_only = ON")
+            self._local.connection = connection
+        return connection
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read: a snapshot on a file, the lock in memory (one shared connection)."""
+        if self.in_memory:
+            with self.write_lock:
+                yield self.writer
+            return
+        connection = self.reader()
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        with self.reading() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def collection_id(self, db: sqlite3.Connection, name: str, create: bool) -> int | None:
+        row = db.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        if not create:
+            return None
+        return db.execute("INSERT INTO collections (name) VALUES (?)", (name,)).lastrowid
+
+    def close(self) -> None:
+        self.writer.close()

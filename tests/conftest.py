@@ -1,0 +1,30 @@
+"""Shared fixtures: the seed corpus and question sets in ../shared, required on CI and optional elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; skips the test on a user's clone, fails it on CI where it must exist."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing on CI, where the shared corpus and question sets must be present")
+        pytest.skip(f"{path} is absent: the shared corpus and question sets come with the project's CI only")
+    return path
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return shared_path("corpus")
+
+
+@pytest.fixture
+def qa_dir() -> Path:
+    return shared_path("qa")
