@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from .scoring import LuceneBM25
 from .store import SentenceRow
@@ -12,6 +13,11 @@ from .store import SentenceRow
 # How much a question term found only in a neighbouring sentence counts ("He urged ..." right after the
 # sentence naming Khalilzad), and how much the passage's own match adds, relative to the sentence's BM25.
 PREVIOUS_WEIGHT = 0.35
+# A sentence that opens with a pronoun is about whom the sentence before it names: its terms count nearly fully.
+PRONOUN_PREVIOUS_WEIGHT = 0.8
+PRONOUN_START = re.compile(
+    r"^[\"“‘']?(?:he|she|they|it|his|her|their|its|this|these|those|him|them|er|sie|es|il|elle|ils|elles|"
+    r"él|ella|ellos|ellas|он|она|оно|они|это)\b", re.IGNORECASE)
 NEXT_WEIGHT = 0.15
 PASSAGE_WEIGHT = 0.2
 NEIGHBOUR_COVERAGE = 0.5  # a term matched only next door is half the evidence of one in the sentence
@@ -22,7 +28,7 @@ QUESTION_TYPE_BONUS = 0.12
 MIN_COVERAGE = 0.5
 
 NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
-                    r"|thousands?|millions?|billions?|trillions?|half|several)\b", re.IGNORECASE)
+                    r"|thousands?|millions?|billions?|trillions?)\b", re.IGNORECASE)
 TIME = re.compile(r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
                   r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|"
                   r"tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|week|month|"
@@ -30,6 +36,9 @@ TIME = re.compile(r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june
                   r"night|season|spring|summer|autumn|winter)\b", re.IGNORECASE)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 PLACE = re.compile(r"\b(?:in|at|from|near|into|across|to)\s+(?:the\s+)?[A-Z][\w-]+")
+NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*\d|\d")
+SHARED_CLAUSE_WORDS = 6
+SAME_NUMBERS_OVERLAP = 0.5
 TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE}
 
 
@@ -74,14 +83,16 @@ def score_candidates(
         own_terms = unique_terms.intersection(candidate.row.terms)
         previous_terms = _terms_of(candidate.previous) & unique_terms - own_terms
         next_terms = _terms_of(candidate.next) & unique_terms - own_terms - previous_terms
+        refers_back = bool(PRONOUN_START.match(candidate.row.text))
         score = float(own)
-        score += PREVIOUS_WEIGHT * sum(idf(t) for t in previous_terms)
+        score += (PRONOUN_PREVIOUS_WEIGHT if refers_back else PREVIOUS_WEIGHT) * sum(idf(t) for t in previous_terms)
         score += NEXT_WEIGHT * sum(idf(t) for t in next_terms)
         score += PASSAGE_WEIGHT * candidate.passage_score / top_passage * max(float(own), 0.0)
         if cue is not None and own > 0 and cue.search(candidate.row.text):
             score *= 1.0 + QUESTION_TYPE_BONUS
         matched_weight = sum(term_weight(t) for t in own_terms)
-        matched_weight += NEIGHBOUR_COVERAGE * sum(term_weight(t) for t in previous_terms | next_terms)
+        matched_weight += (1.0 if refers_back else NEIGHBOUR_COVERAGE) * sum(term_weight(t) for t in previous_terms)
+        matched_weight += NEIGHBOUR_COVERAGE * sum(term_weight(t) for t in next_terms)
         scored.append(
             Scored(
                 candidate=candidate,
@@ -107,6 +118,29 @@ def is_answer(scored: Scored, question_terms: Sequence[str]) -> bool:
 
 def _terms_of(row: SentenceRow | None) -> frozenset[str]:
     return frozenset(row.terms) if row is not None else frozenset()
+
+
+def same_statement(first: SentenceRow, second: SentenceRow, different_articles: bool) -> bool:
+    """Two sentences that report the same thing, so one quote can cite both articles:
+    the same words (case, quotes and spacing aside); or, across articles, one contained in the other
+    ("About 14,000 US troops ... remain stationed in Afghanistan" and the same with "years after ..."),
+    a long shared clause that is most of the shorter sentence, or the same numbers in mostly the same terms."""
+    if first.fold_key == second.fold_key:
+        return True
+    if not different_articles:
+        return False
+    a, b = fold_text(first.text), fold_text(second.text)
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) > 40 and shorter in longer:
+        return True
+    words_a, words_b = a.split(), b.split()
+    match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match()
+    if match.size >= SHARED_CLAUSE_WORDS and match.size * 2 >= min(len(words_a), len(words_b)):
+        return True
+    numbers_a, numbers_b = set(NUMBER_IN_TEXT.findall(a)), set(NUMBER_IN_TEXT.findall(b))
+    terms_a, terms_b = set(first.terms), set(second.terms)
+    overlap = len(terms_a & terms_b) / max(len(terms_a | terms_b), 1)
+    return bool(numbers_a) and numbers_a == numbers_b and overlap >= SAME_NUMBERS_OVERLAP
 
 
 def fold_text(sentence: str) -> str:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import lookup
-from .analysis import analyze, analyze_question
+from .analysis import analyze
 from .articles import read_articles, read_bytes, read_html
 from .errors import CitebotError
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, prepare, source_of, write
+from .languages import detect_language
 from .models import GLOBAL_COLLECTION, AddReport, Answer, Article, Feedback, Skipped, Source, Stats
 from .query import day_number, parse_question
 from .retrieve import Result, Scope, find_answers
@@ -33,6 +34,7 @@ class Library:
         self._index = index
         self._splitters = Splitters(store)
         self._write_lock = threading.RLock()
+        self._languages: tuple[str, ...] | None = None  # of the articles, most common first; reset on writes
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Library:
@@ -134,6 +136,7 @@ class Library:
         return AddReport(tuple(added), tuple(unchanged), (), sentences)
 
     def _sync_index(self, article_ids: Sequence[int]) -> None:
+        self._languages = None
         if not article_ids:
             return
         with self._write_lock:
@@ -179,8 +182,9 @@ class Library:
         if not isinstance(question, str):
             raise CitebotError("a question must be text")
         parsed = parse_question(question, sources=tuple(sources), after=after, before=before)
-        language, terms = analyze_question(parsed.text)
         with self._store.reading() as db:
+            language = self._question_language(db, parsed.text)
+            terms = analyze(parsed.text, language)
             ids = None if collections is None else tuple(lookup.collection_ids(db, collections))
             if ids == ():
                 return Result(hints=parsed.hints)
@@ -194,6 +198,18 @@ class Library:
             filters = Filters(ids if ids and len(ids) < self._collection_count(db) else None, article_ids,
                               day_number(parsed.after) or None, day_number(parsed.before) or None, required)
             return find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k)
+
+    def _question_language(self, db, text: str) -> str:
+        """The question's own language when the library has articles in it, else the library's main language:
+        a short question is easily mistaken for another language, and its terms must meet the articles'."""
+        languages = self._languages
+        if languages is None:
+            rows = db.execute("SELECT language FROM articles GROUP BY language ORDER BY count(*) DESC")
+            languages = self._languages = tuple(row[0] for row in rows)
+        detected = detect_language(text)
+        if detected in languages or not languages:
+            return detected
+        return languages[0]
 
     def _collection_count(self, db) -> int:
         # With every collection asked for, the filter would only cost time.

@@ -68,7 +68,8 @@ def sources_of_folds(
         params += list(collection_ids)
     rows = db.execute(
         f"SELECT DISTINCT s.fold_key, a.id, {ARTICLE_COLUMNS} FROM sentences s"
-        f" JOIN passages p ON p.id = s.passage_id JOIN {ARTICLE_JOIN} ON a.id = p.article_id"
+        f" JOIN passages p ON p.id = s.passage_id JOIN articles a ON a.id = p.article_id"
+        f" JOIN collections c ON c.id = a.collection_id"
         f" WHERE s.fold_key IN ({_marks(fold_keys)}){scope}"
         f" ORDER BY coalesce(a.published, '') DESC, a.id",
         params,

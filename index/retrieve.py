@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import lookup
 from .analysis import question_type, tokenize
-from .answers import Candidate, Scored, fold_text, is_answer, score_candidates
+from .answers import NUMBER_IN_TEXT, Candidate, Scored, fold_text, is_answer, same_statement, score_candidates
 from .models import Answer, Explanation, Source
 from .query import ParsedQuestion
 from .scoring import lucene_idf
 from .search import Filters, PassageIndex
 
-PASSAGES_TO_READ = 24  # candidate sentences come from this many of the best passages
-NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*")
+PASSAGES_TO_READ = 24
+UNKNOWN_WORD_WEIGHT = 0.5  # candidate sentences come from this many of the best passages
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +60,12 @@ def find_answers(
     unknown_names = _unknown_names(parsed.text, language, idf, document_count)
 
     def weight(term: str) -> float:
-        # A word the library never saw weighs like one seen once, or, when the asker wrote it as a name
-        # ("Germany"), like a word missing everywhere: that name is what the library does not cover.
+        # A word the library never saw is most often the asker's own wording ("supposed", "died"): it weighs
+        # half a word seen once. Written as a name ("Germany"), it weighs like a word missing everywhere:
+        # that name is what the library does not cover.
         if term in unknown_names:
             return lucene_idf(document_count, 0)
-        return idf(term) if index.doc_freq(term) else lucene_idf(document_count, 1)
+        return idf(term) if index.doc_freq(term) else UNKNOWN_WORD_WEIGHT * lucene_idf(document_count, 1)
 
     scores = dict(hits)
     by_passage = lookup.sentences_of_passages(db, list(scores))
@@ -82,7 +82,8 @@ def find_answers(
         return Result(hints=parsed.hints)
     articles = lookup.passage_article(db, by_passage)
     folded = _fold(scored, articles)
-    sources = lookup.sources_of_folds(db, [g[0].candidate.row.fold_key for g in folded], scope.collection_ids)
+    fold_keys = list({s.candidate.row.fold_key for group in folded[: k + 1] for s in group})
+    sources = lookup.sources_of_folds(db, fold_keys, scope.collection_ids)
     answers = []
     for rank, group in enumerate(folded[: k + 1]):
         best = group[0]
@@ -112,22 +113,19 @@ def _has_phrases(candidate: Candidate, by_passage: dict, phrases: Sequence[str])
 
 
 def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]]) -> list[list[Scored]]:
-    """Group identical sentences, and a sentence contained in a longer one from another article.
-    Within equally good groups, the newer article comes first."""
+    """Group sentences that state the same thing (see same_statement). Within equally good groups, the newer
+    article comes first."""
     groups: list[list[Scored]] = []
-    texts: list[str] = []
     for item in scored:
-        text = fold_text(item.candidate.row.text)
         article = articles[item.candidate.row.passage_id][0]
-        for group, group_text in zip(groups, texts, strict=True):
-            other = articles[group[0].candidate.row.passage_id][0]
-            if text == group_text or (article != other and len(text) > 40 and len(group_text) > 40
-                                      and (text in group_text or group_text in text)):
+        for group in groups:
+            lead = group[0]
+            other = articles[lead.candidate.row.passage_id][0]
+            if same_statement(item.candidate.row, lead.candidate.row, article != other):
                 group.append(item)
                 break
         else:
             groups.append([item])
-            texts.append(text)
         if len(groups) > 12:
             break
     groups.sort(key=lambda g: (-round(g[0].score, 6), _negated_day(articles[g[0].candidate.row.passage_id][2])))

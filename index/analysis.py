@@ -1,0 +1,268 @@
+"""Text → terms (normalise, tokenize, drop stopwords, stem): the one place text becomes terms, for articles
+and questions alike.
+
+Terms are lowercase runs of letters and digits only, because the search engine splits on anything else:
+- numbers: "5,000", "5000" and "5 000" (no-break space) are "5000"; a decimal point is "p" ("1.5" → "1p5",
+  "1,5" in German too); leading zeros go ("05" → "5"); "30%" is "30"; numbers are never stemmed;
+- "COVID-19" gives "covid", "19" and the joined "covid19" (joined when a part has a digit or at most two
+  letters, as in "e-mail"); "Taliban's" is "taliban"; French "l'armée" is "armée";
+- "U.S." is "us", kept although "us" may be a stopword, as is any all-capital word ("US", "WHO");
+- each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
+- words longer than 40 characters, emoji and punctuation give no term.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nltk.stem.snowball import SnowballStemmer
+
+from .languages import (
+    CONFIGS,
+    HAN,
+    HANGUL,
+    KANA,
+    QUESTION_PATTERNS,
+    UNDETERMINED,
+    YESNO_PATTERN,
+    LanguageConfig,
+    detect_language,
+    language_config,
+)
+from .stopwords import UNIVERSAL_STOPWORDS, word_list
+
+MAX_TERM_CHARS = 40
+MAX_QUESTION_CHARS = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of a text, where it is, and the term it gives (None for a stopword or a dropped word)."""
+
+    surface: str  # the word as written in the text
+    start: int  # character offsets into the text given: text[start:end] == surface
+    end: int
+    term: str | None
+
+
+_NORMALIZE_TABLE = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛ʼ‹›", "'"),
+        **dict.fromkeys("“”„‟«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−⸺⸻﹘", "-"),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"),
+    }
+)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def normalize(text: str) -> str:
+    """Unicode NFKC with straight quotes, '-' for every dash, and zero-width characters, NUL and lone
+    surrogates removed. Offsets change ("…" becomes "...", removed characters shift the rest): to find a
+    word in the original text, use tokenize(), whose offsets point into the text it was given."""
+    return unicodedata.normalize("NFKC", _SURROGATES.sub("", text)).translate(_NORMALIZE_TABLE)
+
+
+def _marks() -> str:
+    """Combining marks of the basic plane as a character class body, so "é" written as e + ◌́ stays one word."""
+    ranges, start = [], None
+    for code in range(0x10001):
+        is_mark = code < 0x10000 and unicodedata.category(chr(code)).startswith("M")
+        if is_mark and start is None:
+            start = code
+        elif not is_mark and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    return "".join(ranges) + "\\u00ad\\u200b-\\u200d\\u2060\\ufeff"  # soft hyphen and zero-width glue too
+
+
+_CJK = HAN + KANA + HANGUL
+_LETTER_OR_DIGIT = f"[^\\W_{_CJK}]"
+_WORD = f"{_LETTER_OR_DIGIT}+(?:[{_marks()}]+{_LETTER_OR_DIGIT}*)*"
+_NUMBER_SEPARATOR = r"(?<=\d)(?:[.,]|[\u00a0\u202f\u2009](?=\d{3}(?!\d)))(?=\d)"
+_CONNECTOR = f"(?:['‘’]|[-\u2010\u2011]|{_NUMBER_SEPARATOR})"
+_LETTER = f"[^\\W\\d_{_CJK}]"
+_ACRONYM = f"{_LETTER}(?:\\.{_LETTER})+(?!{_LETTER_OR_DIGIT})\\.?"
+# One pass of one compiled pattern finds every word: a CJK character, a dotted acronym, or words joined
+# by apostrophes, hyphens and number separators.
+_TOKEN_RE = re.compile(f"(?=[^\\W_])[{_CJK}]|{_ACRONYM}|{_WORD}(?:{_CONNECTOR}{_WORD})*")
+_CJK_RE = re.compile(f"[{_CJK}]")
+_ACRONYM_RE = re.compile(_ACRONYM)
+_HYPHENATED_PART_RE = re.compile("[^-\u2010\u2011]+")
+_SEPARATOR_RE = re.compile(_NUMBER_SEPARATOR)
+_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009]\d+)*")
+
+Span = tuple[int, int, str | None]
+
+
+def tokenize(text: str, language: str = "en") -> list[Token]:
+    """Every word of the text with its offsets in the text as given, and its term or None."""
+    code = _code(language)
+    tokens = []
+    for match in _TOKEN_RE.finditer(text):
+        base = match.start()
+        for start, end, term in _surface_spans(match.group(), code):
+            tokens.append(Token(text[base + start : base + end], base + start, base + end, term))
+    return tokens
+
+
+def analyze(text: str, language: str = "en") -> list[str]:
+    """The text's terms in order: the terms of tokenize(text, language), faster."""
+    code = _code(language)
+    terms: list[str] = []
+    for surface in _TOKEN_RE.findall(text):
+        terms.extend(_surface_terms(surface, code))
+    return terms
+
+
+def analyze_question(text: str) -> tuple[str, list[str]]:
+    """(detected language, terms) of a question, looking at its first 2,000 characters only; a language
+    without a stemmer or stopword list, or "und", is analysed language-neutrally."""
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS]
+        text = text.rsplit(maxsplit=1)[0] if text[-1:].strip() and " " in text else text
+    language = detect_language(text)
+    return language, analyze(text, language)
+
+
+def stopwords(language: str) -> frozenset[str]:
+    """The stopwords of a language as terms; a tiny universal set for an unsupported language."""
+    return _stopwords(_code(language))
+
+
+def question_type(text: str) -> str | None:
+    """What a question asks for: "count", "what_is", "when", "who", "where", "why", "yesno", or None."""
+    folded = normalize(text[:MAX_QUESTION_CHARS]).casefold()
+    found = [(m.start(), kind) for kind, pattern in _QUESTION_RES if (m := pattern.search(folded))]
+    if found:
+        return min(found, key=lambda hit: hit[0])[1]
+    return "yesno" if _YESNO_RE.search(folded) else None
+
+
+_QUESTION_RES = tuple((kind, re.compile(pattern)) for kind, pattern in QUESTION_PATTERNS)
+_YESNO_RE = re.compile(YESNO_PATTERN)
+
+
+def _code(language: str) -> str:
+    return language if language in CONFIGS else UNDETERMINED
+
+
+@functools.cache
+def _stopwords(code: str) -> frozenset[str]:
+    words = word_list("stopwords", code) if code in CONFIGS else UNIVERSAL_STOPWORDS
+    return frozenset(_fold(word).replace("'", "") for word in words)
+
+
+@functools.cache
+def _stemmer(name: str) -> Callable[[str], str]:
+    return SnowballStemmer(name).stem  # Snowball needs no nltk data, unlike nltk's corpora
+
+
+def _fold(text: str) -> str:
+    return normalize(text).casefold().replace("ё", "е")  # Russian writes ё as е as often as not
+
+
+# Surfaces repeat (Zipf): caching their analysis is what makes a million tokens a second possible.
+@functools.lru_cache(maxsize=1 << 17)
+def _surface_terms(surface: str, code: str) -> tuple[str, ...]:
+    return tuple(term for _, _, term in _surface_spans(surface, code) if term)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _surface_spans(surface: str, code: str) -> tuple[Span, ...]:
+    """The (start, end, term) of each word in one match of _TOKEN_RE, offsets relative to the match."""
+    config = language_config(code)
+    if len(surface) == 1 and _CJK_RE.match(surface):
+        return ((0, 1, _fold(surface)),)
+    if _ACRONYM_RE.fullmatch(surface):
+        return ((0, len(surface), _word_term(surface.replace(".", ""), code, config)),)
+    parts = [(m.start(), m.end()) for m in _HYPHENATED_PART_RE.finditer(surface)]
+    spans: list[Span] = []
+    for start, end in parts:
+        spans.extend(_part_spans(surface[start:end], start, code, config))
+    texts = [surface[start:end] for start, end in parts]
+    joinable = any(len(t) <= 2 or any(c.isdigit() for c in t) for t in texts)
+    if len(parts) > 1 and joinable and not texts[0][0].isdigit() and not _SEPARATOR_RE.search(surface):
+        # Written joined as often as not: "COVID19", "email".
+        spans.append((0, len(surface), _word_term("".join(texts), code, config)))
+    return tuple(spans)
+
+
+def _part_spans(part: str, offset: int, code: str, config: LanguageConfig) -> list[Span]:
+    if _NUMBER_RE.fullmatch(part):
+        return _number_spans(part, offset, config)
+    if not _SEPARATOR_RE.search(part):
+        return [(offset, offset + len(part), _word_term(part, code, config))]
+    spans: list[Span] = []  # "1.5kg": a number glued to a word
+    start = 0
+    for piece in [*(m.start() for m in _SEPARATOR_RE.finditer(part)), len(part)]:
+        spans.extend(_part_spans(part[start:piece], offset + start, code, config))
+        start = piece + 1
+    return spans
+
+
+def _word_term(raw: str, code: str, config: LanguageConfig) -> str | None:
+    word = _fold(raw)
+    if "'" in word:
+        if config.possessive and word.endswith("'s"):
+            word = word[:-2]
+        head, _, tail = word.partition("'")
+        if head in config.elisions and tail:
+            word = tail
+        word = word.replace("'", "")
+    if not word.isalnum():
+        word = "".join(c for c in word if c.isalnum())  # marks and glue the search engine would split on
+    if not word or len(word) > MAX_TERM_CHARS:
+        return None
+    if word.isdigit():
+        return word.lstrip("0") or "0"
+    if any(c.isdigit() for c in word):
+        return word
+    is_acronym = len(raw) > 1 and raw.isupper()
+    if not is_acronym and word in _stopwords(code):
+        return None
+    return _stemmer(config.snowball)(word) if config.snowball else word
+
+
+def _number_spans(part: str, offset: int, config: LanguageConfig) -> list[Span]:
+    groups, separators, start = [], [], 0
+    for match in _SEPARATOR_RE.finditer(part):
+        groups.append((start, match.start()))
+        separators.append(match.group())
+        start = match.end()
+    groups.append((start, len(part)))
+    digits = [_fold(part[s:e]) for s, e in groups]
+    term = _number_term(digits, separators, config.thousands)
+    if term is not None:
+        return [(offset, offset + len(part), term if len(term) <= MAX_TERM_CHARS else None)]
+    return [(offset + s, offset + e, _integer(d)) for (s, e), d in zip(groups, digits, strict=True)]
+
+
+def _number_term(digits: list[str], separators: list[str], thousands: str) -> str | None:
+    """One term for a number written with separators, or None when they separate several numbers."""
+    if not separators:
+        return _integer(digits[0])
+    if _grouped(digits, separators) and (separators[0] in thousands or len(separators) > 1):
+        return _integer("".join(digits))
+    last, before = separators[-1], separators[:-1]
+    if last in ".," and (not before or (last not in before and _grouped(digits[:-1], before))):
+        fraction = digits[-1].rstrip("0")
+        whole = _integer("".join(digits[:-1]))
+        return f"{whole}p{fraction}" if fraction else whole
+    return None
+
+
+def _grouped(digits: list[str], separators: list[str]) -> bool:
+    """Thousands grouping: one kind of separator, 1-3 digits, then groups of exactly 3."""
+    return (
+        len(set(separators)) == 1 and 1 <= len(digits[0]) <= 3 and all(len(d) == 3 for d in digits[1:])
+    )
+
+
+def _integer(digits: str) -> str | None:
+    number = digits.lstrip("0") or "0"
+    return number if len(number) <= MAX_TERM_CHARS else None

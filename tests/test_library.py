@@ -1,0 +1,196 @@
+"""The library through its front door: add, ask, fold duplicates, abstain, persist, remove."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from index import GLOBAL_COLLECTION, Library, LibraryFileError
+
+KABUL = """# Prisoner release in Kabul
+
+The Afghan government released 400 prisoners on Tuesday, officials in Kabul said.
+
+The released prisoners were flown to their home provinces. Dr. Amina Rahimi, a U.S.-trained physician, examined each of them before the flight.
+
+Officials said the next release would follow in Jan. 2025 if the talks continue.
+"""
+
+HERAT = """# Aid convoy reaches Herat
+
+A convoy of forty trucks delivered flour and medicine to Herat on Friday.
+
+The released prisoners were flown to their home provinces.
+
+The governor of Herat thanked the drivers. He promised to repair the damaged bridge before winter.
+"""
+
+
+@pytest.fixture
+def library(tmp_path):
+    lib = Library.open(tmp_path / "library.sqlite3")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "kabul.md").write_text(KABUL, encoding="utf-8")
+    (tmp_path / "articles" / "herat.md").write_text(HERAT, encoding="utf-8")
+    lib.add_path(tmp_path / "articles")
+    yield lib
+    lib.close()
+
+
+def test_answer_is_the_matching_sentence_verbatim_with_its_source(library):
+    [answer, *_] = library.ask("How many trucks were in the convoy to Herat?")
+    assert answer.sentence == "A convoy of forty trucks delivered flour and medicine to Herat on Friday."
+    assert [(s.title, s.source) for s in answer.sources] == [("Aid convoy reaches Herat", "herat.md")]
+
+
+def test_same_sentence_in_two_articles_is_one_answer_citing_both(library):
+    answers = library.ask("Where were the released prisoners flown?")
+    assert answers[0].sentence == "The released prisoners were flown to their home provinces."
+    assert sorted(s.source for s in answers[0].sources) == ["herat.md", "kabul.md"]
+    assert sum(a.sentence == answers[0].sentence for a in answers) == 1
+
+
+def test_neighbouring_sentence_lets_he_answer_a_question_about_the_governor(library):
+    [answer, *_] = library.ask("What did the governor of Herat promise?")
+    assert answer.sentence == "He promised to repair the damaged bridge before winter."
+
+
+def test_abbreviations_do_not_split_sentences(library):
+    [answer, *_] = library.ask("Who examined the prisoners before the flight?")
+    assert answer.sentence.startswith("The released prisoners") or answer.sentence.startswith("Dr. Amina Rahimi")
+    sentences = [a.sentence for a in library.ask("Amina Rahimi physician", k=5)]
+    assert "Dr. Amina Rahimi, a U.S.-trained physician, examined each of them before the flight." in sentences
+
+
+@pytest.mark.parametrize("question", ["hello", "What is the capital of France?", "???", "the of and", "", "   ",
+                                      "🙂🙂", "How do I bake sourdough bread?"])
+def test_questions_the_articles_do_not_answer_get_no_answer(library, question):
+    assert library.ask(question) == []
+
+
+def test_near_topic_question_with_an_unknown_name_gets_no_answer(library):
+    assert library.ask("How many prisoners were released in Germany?") == []
+
+
+def test_adding_the_same_file_twice_changes_nothing(library, tmp_path):
+    before = library.stats()
+    report = library.add_path(tmp_path / "articles")
+    assert report.added == () and len(report.unchanged) == 2
+    assert library.stats() == before
+
+
+def test_changed_text_replaces_the_article(library):
+    library.add_text("The convoy was delayed by snow in the Salang pass.", title="Update", source="herat.md")
+    assert library.stats().articles == 2
+    assert library.ask("How many trucks were in the convoy to Herat?") == [] or \
+        library.ask("How many trucks were in the convoy to Herat?")[0].sentence != (
+            "A convoy of forty trucks delivered flour and medicine to Herat on Friday.")
+    [answer] = library.ask("What delayed the convoy?", k=1)
+    assert answer.sentence == "The convoy was delayed by snow in the Salang pass."
+
+
+def test_removed_article_is_no_longer_answered(library):
+    assert library.remove("herat.md")
+    assert library.ask("How many trucks were in the convoy to Herat?") == []
+    assert not library.remove("herat.md")
+
+
+def test_library_persists_across_reopening(tmp_path, library):
+    library.close()
+    with Library.open(tmp_path / "library.sqlite3") as reopened:
+        assert reopened.stats().articles == 2
+        assert reopened.ask("How many trucks were in the convoy to Herat?")
+
+
+def test_lost_search_index_is_rebuilt_from_the_library_file(tmp_path, library):
+    import shutil
+
+    library.close()
+    shutil.rmtree(tmp_path / "library.sqlite3.tantivy")
+    with Library.open(tmp_path / "library.sqlite3") as reopened:
+        assert reopened.ask("How many trucks were in the convoy to Herat?")
+
+
+def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatch):
+    from index.ingest import write as real_write
+    from index.models import Article
+
+    before = library.stats()
+    calls = {"n": 0}
+
+    def write_then_fail(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr("index.library.write", write_then_fail)
+    articles = [Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
+                Article("Roads", "roads.md", "The road to Bamyan reopened.")]
+    with pytest.raises(OSError):
+        library.add_articles(articles)
+    monkeypatch.undo()
+    assert library.stats() == before
+    assert library.ask("How many wells were dug in Bamyan?") == []
+    library.add_articles(articles)
+    assert library.ask("How many wells were dug in Bamyan?")[0].sentence == "Twelve wells were dug in Bamyan."
+
+
+def test_file_that_is_not_a_library_is_refused_with_how_to_rebuild(tmp_path):
+    not_a_library = tmp_path / "notes.sqlite3"
+    not_a_library.write_bytes(b"these are my notes, not a database" * 100)
+    with pytest.raises(LibraryFileError, match="rebuild"):
+        Library.open(not_a_library)
+
+
+def test_other_sqlite_database_is_refused(tmp_path):
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE shopping (item TEXT)")
+    with pytest.raises(LibraryFileError, match="not a citebot library"):
+        Library.open(other)
+
+
+def test_library_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "lib.sqlite3"
+    Library.open(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'version'")
+    with pytest.raises(LibraryFileError, match="newer citebot"):
+        Library.open(path)
+
+
+def test_in_memory_library_answers_added_text():
+    with Library.open(":memory:") as lib:
+        lib.add_text("The bridge in Jalalabad reopened after repairs.", title="Bridge", source="bridge")
+        [answer] = lib.ask("Which bridge reopened?", k=1)
+        assert answer.sentence == "The bridge in Jalalabad reopened after repairs."
+        assert answer.sources[0].collection == GLOBAL_COLLECTION
+
+
+def test_empty_library_answers_nothing():
+    with Library.open(None) as lib:
+        assert lib.ask("Where is the convoy?") == []
+        assert lib.stats().articles == 0
+
+
+def test_huge_question_is_answered_without_error(library):
+    question = "How many trucks were in the convoy to Herat? " + "blah " * 20_000
+    assert isinstance(library.ask(question), list)
+
+
+def test_feedback_is_kept_with_question_and_sentence(library):
+    [answer, *_] = library.ask("How many trucks were in the convoy to Herat?")
+    library.record_feedback("How many trucks?", answer.sentence_id, 1, chat_id=42)
+    [entry] = library.feedback()
+    assert (entry.question, entry.sentence, entry.vote, entry.chat_id) == (
+        "How many trucks?", answer.sentence, 1, 42)
+
+
+def test_context_shows_the_sentences_around_an_answer(library):
+    [answer, *_] = library.ask("What did the governor of Herat promise?")
+    context = library.context(answer.sentence_id)
+    assert context.before == ("The governor of Herat thanked the drivers.",)
+    assert json.dumps(context.sentence)
