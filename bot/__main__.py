@@ -35,8 +35,13 @@ def add_start_articles(library: Library, articles: str | None) -> None:
     report = library.add_path(articles)
     for skipped in report.skipped:
         logger.warning("skipped %s: %s", skipped.name, skipped.reason)
-    logger.info("%s: %d added, %d unchanged, %d skipped", articles, len(report.added), len(report.unchanged),
-                len(report.skipped))
+    logger.info(
+        "%s: %d added, %d unchanged, %d skipped",
+        articles,
+        len(report.added),
+        len(report.unchanged),
+        len(report.skipped),
+    )
 
 
 def main() -> int:

@@ -85,8 +85,10 @@ def _add(library: Library, args: argparse.Namespace) -> int:
             report = library.add_path(path, collection=args.collection, progress=progress)
         for skipped in report.skipped:
             print(f"citebot: skipped {skipped.name}: {skipped.reason}", file=sys.stderr)
-        print(f"{path}: {len(report.added)} article(s) added ({report.sentences} sentences),"
-              f" {len(report.unchanged)} unchanged, {len(report.skipped)} skipped")
+        print(
+            f"{path}: {len(report.added)} article(s) added ({report.sentences} sentences),"
+            f" {len(report.unchanged)} unchanged, {len(report.skipped)} skipped"
+        )
         failed = failed or (report.skipped and not (report.added or report.unchanged))
     return 1 if failed else 0
 
@@ -109,14 +111,26 @@ def _ask(library: Library, args: argparse.Namespace) -> int:
         return 2
     if library.stats().articles == 0:
         print("citebot: the library is empty: add articles with `citebot add PATH`", file=sys.stderr)
-    result = library.query(args.question, args.k, collections=args.collection or ("global",),
-                           sources=tuple(args.source), after=args.after, before=args.before)
+    result = library.query(
+        args.question,
+        args.k,
+        collections=args.collection or ("global",),
+        sources=tuple(args.source),
+        after=args.after,
+        before=args.before,
+    )
     if args.json:
-        print(json.dumps({
-            "question": args.question,
-            "answers": [_answer_json(a, args.explain) for a in result.answers],
-            "hints": list(result.hints),
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "question": args.question,
+                    "answers": [_answer_json(a, args.explain) for a in result.answers],
+                    "hints": list(result.hints),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(format_result(result, explain=args.explain))
     return 0
@@ -139,8 +153,10 @@ def _sources(library: Library, args: argparse.Namespace) -> int:
 def _stats(library: Library, args: argparse.Namespace) -> int:
     stats = library.stats()
     span = f", published {stats.oldest} to {stats.newest}" if stats.oldest else ""
-    print(f"{stats.articles} articles, {stats.passages} passages, {stats.sentences} sentences{span}"
-          f"; languages: {', '.join(stats.languages) or 'none'}")
+    print(
+        f"{stats.articles} articles, {stats.passages} passages, {stats.sentences} sentences{span}"
+        f"; languages: {', '.join(stats.languages) or 'none'}"
+    )
     return 0
 
 
@@ -163,8 +179,14 @@ def _chat(library: Library, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "add": _add, "ask": _ask, "remove": _remove, "sources": _sources, "stats": _stats,
-    "rebuild": _rebuild, "feedback": _feedback, "chat": _chat,
+    "add": _add,
+    "ask": _ask,
+    "remove": _remove,
+    "sources": _sources,
+    "stats": _stats,
+    "rebuild": _rebuild,
+    "feedback": _feedback,
+    "chat": _chat,
 }
 
 if __name__ == "__main__":
