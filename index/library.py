@@ -176,9 +176,11 @@ class Library:
     # Asking ------------------------------------------------------------------------------------------
 
     def query(self, question: str, k: int = 3, *, collections: Sequence[str] | None = (GLOBAL_COLLECTION,),
-              sources: Sequence[str] = (), after: str | None = None, before: str | None = None) -> Result:
+              sources: Sequence[str] = (), after: str | None = None, before: str | None = None,
+              abstain: bool = True) -> Result:
         """Answer a question: up to k answers (none means "I don't know") with hints about its filters.
-        `collections=None` searches every collection."""
+        `collections=None` searches every collection; `abstain=False` ranks sentences even when none is
+        good enough to be an answer (for evaluation)."""
         if not isinstance(question, str):
             raise CitebotError("a question must be text")
         parsed = parse_question(question, sources=tuple(sources), after=after, before=before)
@@ -197,7 +199,7 @@ class Library:
             required = tuple(t for phrase in parsed.phrases for t in analyze(phrase, language))
             filters = Filters(ids if ids and len(ids) < self._collection_count(db) else None, article_ids,
                               day_number(parsed.after) or None, day_number(parsed.before) or None, required)
-            return find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k)
+            return find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k, abstain)
 
     def _question_language(self, db, text: str) -> str:
         """The question's own language when the library has articles in it, else the library's main language:

@@ -43,10 +43,11 @@ def find_answers(
     terms: Sequence[str],
     scope: Scope,
     k: int,
+    abstain: bool = True,
 ) -> Result:
     if not terms:
         return Result(hints=parsed.hints)
-    hits = index.search(terms, PASSAGES_TO_READ, scope.filters)
+    hits = index.search(terms, max(PASSAGES_TO_READ, k), scope.filters)
     if not hits:
         return Result(hints=parsed.hints)
     document_count = max(index.num_docs, 1)
@@ -81,7 +82,7 @@ def find_answers(
     if not scored:
         return Result(hints=parsed.hints)
     articles = lookup.passage_article(db, by_passage)
-    folded = _fold(scored, articles)
+    folded = _fold(scored, articles, limit=max(12, k + 1))
     fold_keys = list({s.candidate.row.fold_key for group in folded[: k + 1] for s in group})
     sources = lookup.sources_of_folds(db, fold_keys, scope.collection_ids)
     answers = []
@@ -90,6 +91,9 @@ def find_answers(
         runner_up = folded[rank + 1][0].score if rank + 1 < len(folded) else 0.0
         group_sources = _merge_sources(*(sources.get(s.candidate.row.fold_key, []) for s in group))
         answers.append((best, _answer(best, group_sources, runner_up, articles, terms)))
+    if not abstain:
+        ranked = [answer for _, answer in answers][:k]
+        return Result(tuple(ranked), None, parsed.hints, _disagreement(ranked))
     good = [answer for scored_, answer in answers if is_answer(scored_, terms)]
     if not answers or not is_answer(answers[0][0], terms):
         return Result(closest=answers[0][1] if answers else None, hints=parsed.hints)
@@ -112,7 +116,7 @@ def _has_phrases(candidate: Candidate, by_passage: dict, phrases: Sequence[str])
     return all(fold_text(p) in sentence or fold_text(p) in passage for p in phrases)
 
 
-def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]]) -> list[list[Scored]]:
+def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]], limit: int) -> list[list[Scored]]:
     """Group sentences that state the same thing (see same_statement). Within equally good groups, the newer
     article comes first."""
     groups: list[list[Scored]] = []
@@ -126,7 +130,7 @@ def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]]) -> li
                 break
         else:
             groups.append([item])
-        if len(groups) > 12:
+        if len(groups) > limit:
             break
     groups.sort(key=lambda g: (-round(g[0].score, 6), _negated_day(articles[g[0].candidate.row.passage_id][2])))
     return groups
