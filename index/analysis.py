@@ -258,9 +258,7 @@ def _number_term(digits: list[str], separators: list[str], thousands: str) -> st
 
 def _grouped(digits: list[str], separators: list[str]) -> bool:
     """Thousands grouping: one kind of separator, 1-3 digits, then groups of exactly 3."""
-    return (
-        len(set(separators)) == 1 and 1 <= len(digits[0]) <= 3 and all(len(d) == 3 for d in digits[1:])
-    )
+    return len(set(separators)) == 1 and 1 <= len(digits[0]) <= 3 and all(len(d) == 3 for d in digits[1:])
 
 
 def _integer(digits: str) -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .related import Related
 from .scoring import LuceneBM25
 from .store import SentenceRow
 
@@ -17,23 +18,32 @@ PREVIOUS_WEIGHT = 0.35
 PRONOUN_PREVIOUS_WEIGHT = 0.8
 PRONOUN_START = re.compile(
     r"^[\"“‘']?(?:he|she|they|it|his|her|their|its|this|these|those|him|them|er|sie|es|il|elle|ils|elles|"
-    r"él|ella|ellos|ellas|он|она|оно|они|это)\b", re.IGNORECASE)
+    r"él|ella|ellos|ellas|он|она|оно|они|это)\b",
+    re.IGNORECASE,
+)
 NEXT_WEIGHT = 0.15
 PASSAGE_WEIGHT = 0.2
 NEIGHBOUR_COVERAGE = 0.5  # a term matched only next door is half the evidence of one in the sentence
 QUESTION_TYPE_BONUS = 0.12
+ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it out is the answer
 
 # "I don't know" is decided from evidence, not from a raw score (which grows with library size and
 # question length): the share of the question's IDF weight the answer matches. Below this, no answer.
 MIN_COVERAGE = 0.5
 
-NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
-                    r"|thousands?|millions?|billions?|trillions?)\b", re.IGNORECASE)
-TIME = re.compile(r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
-                  r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|"
-                  r"tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|week|month|"
-                  r"year|years|century|decade|since|ago|until|before|after|during|when|morning|evening|"
-                  r"night|season|spring|summer|autumn|winter)\b", re.IGNORECASE)
+NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+    r"|thousands?|millions?|billions?|trillions?)\b",
+    re.IGNORECASE,
+)
+TIME = re.compile(
+    r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|week|month|"
+    r"year|years|century|decade|since|ago|until|before|after|during|when|morning|evening|"
+    r"night|season|spring|summer|autumn|winter)\b",
+    re.IGNORECASE,
+)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 PLACE = re.compile(r"\b(?:in|at|from|near|into|across|to)\s+(?:the\s+)?[A-Z][\w-]+")
 NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*\d|\d")
@@ -67,6 +77,8 @@ def score_candidates(
     idf: Callable[[str], float],
     term_weight: Callable[[str], float],
     question_type: str | None,
+    related: Sequence[Related] = (),
+    acronyms: Sequence[str] = (),
 ) -> list[Scored]:
     """Every candidate scored, best first."""
     usable = [c for c in candidates if c.row.terms]
@@ -74,6 +86,8 @@ def score_candidates(
         return []
     bm25 = LuceneBM25([c.row.terms for c in usable], idf=idf)
     own_scores = bm25.get_scores(list(question_terms))
+    for extra in related:
+        own_scores = own_scores + extra.weight * bm25.get_scores([extra.term])
     unique_terms = frozenset(question_terms)
     total_weight = sum(term_weight(t) for t in unique_terms) or 1.0
     top_passage = max(c.passage_score for c in usable) or 1.0
@@ -81,6 +95,7 @@ def score_candidates(
     scored = []
     for candidate, own in zip(usable, own_scores, strict=True):
         own_terms = unique_terms.intersection(candidate.row.terms)
+        own_terms |= {r.stands_for for r in related if r.term in candidate.row.terms}
         previous_terms = _terms_of(candidate.previous) & unique_terms - own_terms
         next_terms = _terms_of(candidate.next) & unique_terms - own_terms - previous_terms
         refers_back = bool(PRONOUN_START.match(candidate.row.text))
@@ -90,6 +105,8 @@ def score_candidates(
         score += PASSAGE_WEIGHT * candidate.passage_score / top_passage * max(float(own), 0.0)
         if cue is not None and own > 0 and cue.search(candidate.row.text):
             score *= 1.0 + QUESTION_TYPE_BONUS
+        if any(defines_acronym(candidate.row.text, acronym) for acronym in acronyms):
+            score *= 1.0 + ACRONYM_BONUS
         matched_weight = sum(term_weight(t) for t in own_terms)
         matched_weight += (1.0 if refers_back else NEIGHBOUR_COVERAGE) * sum(term_weight(t) for t in previous_terms)
         matched_weight += NEIGHBOUR_COVERAGE * sum(term_weight(t) for t in next_terms)
@@ -114,6 +131,26 @@ def is_answer(scored: Scored, question_terms: Sequence[str]) -> bool:
     if len(set(question_terms)) == 1:
         return bool(set(question_terms) & set(scored.candidate.row.terms))
     return True
+
+
+ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+LINKING_WORDS = r"(?:of|and|for|the|de|des|du|la|le|für|der)"
+CAPITALISED_RUN = re.compile(rf"(?:[A-Z][\w'-]*(?:\s+{LINKING_WORDS}\b)*\s+){{1,7}}[A-Z][\w'-]*")
+
+
+def acronyms_in(question: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ACRONYM.findall(question)))
+
+
+def defines_acronym(sentence: str, acronym: str) -> bool:
+    """Whether the sentence spells the acronym out: capitalised words whose initials make it."""
+    if acronym not in sentence:
+        return False
+    for run in CAPITALISED_RUN.findall(sentence):
+        initials = "".join(word[0] for word in run.split() if word[0].isupper())
+        if acronym in initials:
+            return True
+    return False
 
 
 def _terms_of(row: SentenceRow | None) -> frozenset[str]:

@@ -1,9 +1,9 @@
 """The library's errors, one tree so callers can catch them together.
 
-    CitebotError
-    ├── ArticleError       a file or text that cannot be read as an article (carries the name)
-    ├── LibraryFileError   a library file that is not ours, corrupt, or from a newer version (carries the path)
-    └── QuestionError      a question that cannot be asked at all (carries the reason)
+CitebotError
+├── ArticleError       a file or text that cannot be read as an article (carries the name)
+├── LibraryFileError   a library file that is not ours, corrupt, or from a newer version (carries the path)
+└── QuestionError      a question that cannot be asked at all (carries the reason)
 """
 
 from __future__ import annotations

@@ -83,8 +83,7 @@ def prepare(article: Article, splitters: Splitters) -> PreparedArticle:
     passages = []
     for passage in split_passages(article.text):
         sentences = tuple(
-            PreparedSentence(text, tuple(analyze(text, language)), fold_key(text))
-            for text in splitter.split(passage)
+            PreparedSentence(text, tuple(analyze(text, language)), fold_key(text)) for text in splitter.split(passage)
         )
         if sentences:
             passages.append(sentences)
@@ -112,8 +111,15 @@ def write(
     article_id = db.execute(
         "INSERT INTO articles (collection_id, source, title, url, published, language, content_hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (collection_id, article.source, article.title, article.url, article.published, prepared.language,
-         prepared.content_hash),
+        (
+            collection_id,
+            article.source,
+            article.title,
+            article.url,
+            article.published,
+            prepared.language,
+            prepared.content_hash,
+        ),
     ).lastrowid
     for position, sentences in enumerate(prepared.passages):
         passage_id = db.execute(
@@ -134,7 +140,7 @@ def index_articles(db: sqlite3.Connection, index: PassageIndex, article_ids: Ite
         return
     index.remove(ids)
     for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start:chunk_start + 500]
+        chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.execute(
             f"SELECT p.id, p.article_id, a.collection_id, a.published, s.terms FROM passages p"

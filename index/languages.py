@@ -45,27 +45,75 @@ CJK_LANGUAGES = ("zh", "ja", "ko")
 # Detection chooses among these: restricting py3langid to languages news articles are written in stops
 # short English questions from being read as Somali or Haitian Creole.
 DETECTABLE = (
-    *SUPPORTED, "nl", "sv", "da", "no", "fi", "pl", "cs", "sk", "sl", "hr", "sr", "bg", "uk", "ro", "hu",
-    "el", "tr", "ar", "he", "fa", "ur", "hi", "bn", "id", "ms", "vi", "th", "lt", "lv", "et", "ca",
+    *SUPPORTED,
+    "nl",
+    "sv",
+    "da",
+    "no",
+    "fi",
+    "pl",
+    "cs",
+    "sk",
+    "sl",
+    "hr",
+    "sr",
+    "bg",
+    "uk",
+    "ro",
+    "hu",
+    "el",
+    "tr",
+    "ar",
+    "he",
+    "fa",
+    "ur",
+    "hi",
+    "bn",
+    "id",
+    "ms",
+    "vi",
+    "th",
+    "lt",
+    "lv",
+    "et",
+    "ca",
 )
 
 # Question words per type, matched against the casefolded question with straight apostrophes; the type
 # whose word comes first wins, so "Who said when...?" is a who-question.
 QUESTION_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("count", r"\bhow (?:many|much)\b|\bwie ?viele?\b|\bcombien\b|\bcu[aá]nt[oa]s?\b|\bquant[aeio]s?\b"
-              r"|\bсколько\b"),
-    ("what_is", r"\bwhat(?:'s| is| are| does .+ stand for| do(?:es)? .+ mean)\b"
-                r"|\bwas (?:ist|sind|bedeutet|hei(?:ss|ß)t)\b|\bqu'est-ce que?\b|\bque signifie\b"
-                r"|\bc'est quoi\b|\bqu[eé] (?:es|son|significa)\b|\bche cos'[eè]\b|\bcos'[eè]\b"
-                r"|\bo que [eé]\b|\bчто (?:такое|означает)\b"),
-    ("when", r"\bwhen\b|\bwhat (?:year|date|time|day|month)\b|\bwann\b|\bquand\b|\bcu[aá]ndo\b"
-             r"|\bquando\b|\bкогда\b|\bв каком году\b"),
-    ("who", r"\bwho(?:m|se)?\b|\bwer\b|\bwem\b|\bwen\b|\bqui\b|\bqui[eé]n(?:es)?\b|\bchi\b|\bquem\b"
-            r"|\bкто\b|\bкого\b|\bкому\b"),
-    ("where", r"\bwhere\b|\bwo(?:her|hin)?\b|\boù\b|\bd[oó]nde\b|\bdove\b|\bonde\b|\bгде\b|\bкуда\b"
-              r"|\bоткуда\b"),
-    ("why", r"\bwhy\b|\bwarum\b|\bwieso\b|\bweshalb\b|\bpourquoi\b|\bpor ?qu[eé]\b|\bperch[eé]\b"
-            r"|\bпочему\b|\bзачем\b"),
+    (
+        "count",
+        r"\bhow (?:many|much)\b|\bwie ?viele?\b|\bcombien\b|\bcu[aá]nt[oa]s?\b|\bquant[aeio]s?\b"
+        r"|\bсколько\b",
+    ),
+    (
+        "what_is",
+        r"\bwhat(?:'s| is| are| does .+ stand for| do(?:es)? .+ mean)\b"
+        r"|\bwas (?:ist|sind|bedeutet|hei(?:ss|ß)t)\b|\bqu'est-ce que?\b|\bque signifie\b"
+        r"|\bc'est quoi\b|\bqu[eé] (?:es|son|significa)\b|\bche cos'[eè]\b|\bcos'[eè]\b"
+        r"|\bo que [eé]\b|\bчто (?:такое|означает)\b",
+    ),
+    (
+        "when",
+        r"\bwhen\b|\bwhat (?:year|date|time|day|month)\b|\bwann\b|\bquand\b|\bcu[aá]ndo\b"
+        r"|\bquando\b|\bкогда\b|\bв каком году\b",
+    ),
+    (
+        "who",
+        r"\bwho(?:m|se)?\b|\bwer\b|\bwem\b|\bwen\b|\bqui\b|\bqui[eé]n(?:es)?\b|\bchi\b|\bquem\b"
+        r"|\bкто\b|\bкого\b|\bкому\b",
+    ),
+    (
+        "where",
+        r"\bwhere\b|\bwo(?:her|hin)?\b|\boù\b|\bd[oó]nde\b|\bdove\b|\bonde\b|\bгде\b|\bкуда\b"
+        r"|\bоткуда\b",
+    ),
+    (
+        "why",
+        r"\bwhy\b|\bwarum\b|\bwieso\b|\bweshalb\b|\bpourquoi\b|\bpor ?qu[eé]\b|\bperch[eé]\b"
+        r"|\bпочему\b|\bзачем\b",
+    ),
 )
 # A question opening with an auxiliary verb and naming no question word is answered by yes or no.
 YESNO_PATTERN = (

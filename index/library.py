@@ -64,16 +64,18 @@ class Library:
 
     # Adding and removing -----------------------------------------------------------------------------
 
-    def add_path(self, path: str | Path, *, collection: str = GLOBAL_COLLECTION,
-                 progress: Progress | None = None) -> AddReport:
+    def add_path(
+        self, path: str | Path, *, collection: str = GLOBAL_COLLECTION, progress: Progress | None = None
+    ) -> AddReport:
         """Add a file or a folder (recursively). Bad files are skipped with a reason; the rest are added."""
         items = list(read_articles(path))
         skipped = tuple(item for item in items if isinstance(item, Skipped))
         articles = [item for item in items if isinstance(item, Article)]
         return self.add_articles(articles, collection=collection, progress=progress) + AddReport(skipped=skipped)
 
-    def add_bytes(self, name: str, data: bytes, *, collection: str = GLOBAL_COLLECTION,
-                  url: str | None = None) -> AddReport:
+    def add_bytes(
+        self, name: str, data: bytes, *, collection: str = GLOBAL_COLLECTION, url: str | None = None
+    ) -> AddReport:
         """Add an uploaded document; raises ArticleError when it cannot be read."""
         return self.add_articles(read_bytes(name, data, url=url), collection=collection)
 
@@ -81,17 +83,26 @@ class Library:
         """Add the main text of a fetched web page."""
         return self.add_articles([read_html(html, url=url)], collection=collection)
 
-    def add_text(self, text: str, *, title: str, source: str, url: str | None = None,
-                 published: str | None = None, collection: str = GLOBAL_COLLECTION) -> AddReport:
+    def add_text(
+        self,
+        text: str,
+        *,
+        title: str,
+        source: str,
+        url: str | None = None,
+        published: str | None = None,
+        collection: str = GLOBAL_COLLECTION,
+    ) -> AddReport:
         """Add (or replace, when its text changed) the article with this source in the collection."""
         return self.add_articles([Article(title, source, text, url, published)], collection=collection)
 
-    def add_articles(self, articles: Iterable[Article], *, collection: str = GLOBAL_COLLECTION,
-                     progress: Progress | None = None) -> AddReport:
+    def add_articles(
+        self, articles: Iterable[Article], *, collection: str = GLOBAL_COLLECTION, progress: Progress | None = None
+    ) -> AddReport:
         articles = list(articles)
         report = AddReport()
         for start in range(0, len(articles), BATCH_ARTICLES):
-            batch = articles[start:start + BATCH_ARTICLES]
+            batch = articles[start : start + BATCH_ARTICLES]
             prepared, skipped, unchanged = [], [], []
             known = self._known_hashes(collection, [article.source for article in batch])
             for article in batch:
@@ -167,7 +178,7 @@ class Library:
             self._index.clear()
             ids = [row[0] for row in self._store.writer.execute("SELECT id FROM articles ORDER BY id")]
             for start in range(0, len(ids), 5_000):
-                index_articles(self._store.writer, self._index, ids[start:start + 5_000])
+                index_articles(self._store.writer, self._index, ids[start : start + 5_000])
             self._index.commit()
             with self._store.transaction() as db:
                 db.execute("DELETE FROM pending_index")
@@ -175,9 +186,17 @@ class Library:
 
     # Asking ------------------------------------------------------------------------------------------
 
-    def query(self, question: str, k: int = 3, *, collections: Sequence[str] | None = (GLOBAL_COLLECTION,),
-              sources: Sequence[str] = (), after: str | None = None, before: str | None = None,
-              abstain: bool = True) -> Result:
+    def query(
+        self,
+        question: str,
+        k: int = 3,
+        *,
+        collections: Sequence[str] | None = (GLOBAL_COLLECTION,),
+        sources: Sequence[str] = (),
+        after: str | None = None,
+        before: str | None = None,
+        abstain: bool = True,
+    ) -> Result:
         """Answer a question: up to k answers (none means "I don't know") with hints about its filters.
         `collections=None` searches every collection; `abstain=False` ranks sentences even when none is
         good enough to be an answer (for evaluation)."""
@@ -197,8 +216,13 @@ class Library:
                     names = ", ".join(parsed.sources)
                     return Result(hints=(*parsed.hints, f"no article matches source:{names}"))
             required = tuple(t for phrase in parsed.phrases for t in analyze(phrase, language))
-            filters = Filters(ids if ids and len(ids) < self._collection_count(db) else None, article_ids,
-                              day_number(parsed.after) or None, day_number(parsed.before) or None, required)
+            filters = Filters(
+                ids if ids and len(ids) < self._collection_count(db) else None,
+                article_ids,
+                day_number(parsed.after) or None,
+                day_number(parsed.before) or None,
+                required,
+            )
             return find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k, abstain)
 
     def _question_language(self, db, text: str) -> str:
@@ -265,13 +289,16 @@ class Library:
             row = db.execute("SELECT text FROM sentences WHERE id = ?", (sentence_id,)).fetchone()
             if row is None:
                 raise CitebotError("that answer is no longer in the library")
-            db.execute("INSERT INTO feedback (question, sentence, vote, chat_id) VALUES (?, ?, ?, ?)",
-                       (question, row[0], vote, chat_id))
+            db.execute(
+                "INSERT INTO feedback (question, sentence, vote, chat_id) VALUES (?, ?, ?, ?)",
+                (question, row[0], vote, chat_id),
+            )
 
     def feedback(self, limit: int = 50) -> list[Feedback]:
         with self._store.reading() as db:
-            rows = db.execute("SELECT question, sentence, vote, chat_id, created FROM feedback"
-                              " ORDER BY id DESC LIMIT ?", (limit,))
+            rows = db.execute(
+                "SELECT question, sentence, vote, chat_id, created FROM feedback ORDER BY id DESC LIMIT ?", (limit,)
+            )
             return [Feedback(*row) for row in rows]
 
     def close(self) -> None:

@@ -108,9 +108,12 @@ def stats(db: sqlite3.Connection, ids: Sequence[int] | None) -> Stats:
         f" JOIN sentences s ON s.passage_id = p.id{scope}",
         params,
     ).fetchone()
-    languages = tuple(row[0] for row in db.execute(
-        f"SELECT a.language FROM articles a{scope} GROUP BY a.language ORDER BY count(*) DESC", params
-    ))
+    languages = tuple(
+        row[0]
+        for row in db.execute(
+            f"SELECT a.language FROM articles a{scope} GROUP BY a.language ORDER BY count(*) DESC", params
+        )
+    )
     return Stats(articles, passages, sentences, oldest, newest, languages)
 
 

@@ -21,14 +21,19 @@ logger = logging.getLogger(__name__)
 
 MAX_TRAINING_CHARS = 1_000_000  # PunktTrainer reads about 1 MB/s: more text would slow ingest, not help it
 PUNKT_MODELS = {
-    "en": "english", "ru": "russian", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+    "en": "english",
+    "ru": "russian",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
     "pt": "portuguese",
 }
 # Capitalised words that start sentences even after an abbreviation ("... in the U.S. The president"),
 # known before any training: Punkt learns more of them from the text it reads.
 SENTENCE_STARTERS = {
     "en": "the he she it they we i but in a this that there his her their its on at as after for meanwhile "
-          "however according since about over",
+    "however according since about over",
     "de": "der die das er sie es wir ich aber in im am auch doch dies diese dieser nach seit",
     "fr": "le la les il elle ils elles nous on mais en dans ce cette selon depuis",
     "es": "el la los las él ella ellos pero en este esta según desde",

@@ -62,7 +62,7 @@ def parse_question(
     text = FILTER.sub(take_filter, text)
     phrases = tuple(p.strip() for p in PHRASE.findall(text) if p.strip())
     if text.count('"') % 2:
-        hints.append('a quote was not closed, so the question was read without it')
+        hints.append("a quote was not closed, so the question was read without it")
         text = text.replace('"', " ")
     return ParsedQuestion(
         text=" ".join(text.split()),

@@ -8,9 +8,19 @@ from dataclasses import dataclass
 
 from . import lookup
 from .analysis import question_type, tokenize
-from .answers import NUMBER_IN_TEXT, Candidate, Scored, fold_text, is_answer, same_statement, score_candidates
+from .answers import (
+    NUMBER_IN_TEXT,
+    Candidate,
+    Scored,
+    acronyms_in,
+    fold_text,
+    is_answer,
+    same_statement,
+    score_candidates,
+)
 from .models import Answer, Explanation, Source
 from .query import ParsedQuestion
+from .related import correct_spelling, related_terms
 from .scoring import lucene_idf
 from .search import Filters, PassageIndex
 
@@ -47,7 +57,10 @@ def find_answers(
 ) -> Result:
     if not terms:
         return Result(hints=parsed.hints)
-    hits = index.search(terms, max(PASSAGES_TO_READ, k), scope.filters)
+    terms = correct_spelling(terms, index.doc_freq, index.vocabulary)
+    related = related_terms(terms, language)
+    weighted = [(r.term, r.weight) for r in related]
+    hits = index.search(terms, max(PASSAGES_TO_READ, k), scope.filters, weighted)
     if not hits:
         return Result(hints=parsed.hints)
     document_count = max(index.num_docs, 1)
@@ -76,7 +89,9 @@ def find_answers(
             previous = rows[i - 1] if i > 0 else None
             following = rows[i + 1] if i + 1 < len(rows) else None
             candidates.append(Candidate(row, scores[passage_id], previous, following))
-    scored = score_candidates(candidates, terms, idf, weight, question_type(parsed.text))
+    scored = score_candidates(
+        candidates, terms, idf, weight, question_type(parsed.text), related, acronyms_in(parsed.text)
+    )
     if parsed.phrases:
         scored = [s for s in scored if _has_phrases(s.candidate, by_passage, parsed.phrases)]
     if not scored:
@@ -152,9 +167,7 @@ def _answer(best: Scored, sources: tuple[Source, ...], runner_up: float, article
     row = best.candidate.row
     language = articles[row.passage_id][1]
     wanted = set(terms)
-    matched_words = tuple(dict.fromkeys(
-        t.surface for t in tokenize(row.text, language) if t.term and t.term in wanted
-    ))
+    matched_words = tuple(dict.fromkeys(t.surface for t in tokenize(row.text, language) if t.term and t.term in wanted))
     margin = (best.score - runner_up) / best.score if best.score > 0 else 0.0
     why = Explanation(
         matched_terms=tuple(sorted(best.matched)),
@@ -179,7 +192,7 @@ def _disagreement(answers: list[Answer]) -> tuple[Answer, Answer] | None:
     """Two of the top answers, from different articles, that match the question alike but state different
     numbers (one article says 100 prisoners, the other 300)."""
     for i, first in enumerate(answers[:3]):
-        for second in answers[i + 1:3]:
+        for second in answers[i + 1 : 3]:
             first_articles = {(s.collection, s.source) for s in first.sources}
             if first_articles & {(s.collection, s.source) for s in second.sources}:
                 continue

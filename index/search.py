@@ -137,12 +137,19 @@ class PassageIndex:
     def doc_freq(self, term: str) -> int:
         return self._searcher.doc_freq("terms", term)
 
-    def search(self, terms: Sequence[str], k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
-        """The k best passages for these terms, as (passage id, BM25 score), best first."""
+    def vocabulary(self, prefix: str, limit: int = 2_000) -> list[tuple[str, int]]:
+        """Terms starting with `prefix`, with their document frequencies."""
+        return self._searcher.terms_with_prefix("terms", prefix, limit=limit)
+
+    def search(
+        self, terms: Sequence[str], k: int, filters: Filters | None = None, weighted: Sequence[tuple[str, float]] = ()
+    ) -> list[tuple[int, float]]:
+        """The k best passages for these terms (and weighted extra terms), as (passage id, BM25 score)."""
         if not terms or k <= 0:
             return []
         searcher = self._searcher
         should = [(tantivy.Occur.Should, self._term(term)) for term in terms]
+        should += [(tantivy.Occur.Should, tantivy.Query.boost_query(self._term(t), w)) for t, w in weighted]
         query = tantivy.Query.boolean_query(should)
         clauses = self._filter_clauses(filters) if filters else []
         if clauses:

@@ -7,10 +7,34 @@ from importlib import resources
 
 # Language-neutral analysis drops only these: a question whose language cannot be told is most often short
 # English here, and none of them is a content word in another language written in Latin letters.
-UNIVERSAL_STOPWORDS = frozenset({
-    "a", "an", "and", "are", "did", "do", "does", "how", "is", "many", "much", "of", "or", "the", "to",
-    "was", "were", "what", "when", "where", "which", "who", "whom", "why",
-})
+UNIVERSAL_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "did",
+        "do",
+        "does",
+        "how",
+        "is",
+        "many",
+        "much",
+        "of",
+        "or",
+        "the",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+    }
+)
 
 
 @functools.cache
