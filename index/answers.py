@@ -160,8 +160,8 @@ def _terms_of(row: SentenceRow | None) -> frozenset[str]:
 def same_statement(first: SentenceRow, second: SentenceRow, different_articles: bool) -> bool:
     """Two sentences that report the same thing, so one quote can cite both articles:
     the same words (case, quotes and spacing aside); or, across articles, one contained in the other
-    ("About 14,000 US troops ... remain stationed in Afghanistan" and the same with "years after ..."),
-    a long shared clause that is most of the shorter sentence, or the same numbers in mostly the same terms."""
+    ("About 14,000 US troops ... remain stationed in Afghanistan" and the same with "years after ..."), or,
+    with the same numbers, a long shared clause that is most of the shorter sentence or mostly the same terms."""
     if first.fold_key == second.fold_key:
         return True
     if not different_articles:
@@ -170,14 +170,16 @@ def same_statement(first: SentenceRow, second: SentenceRow, different_articles: 
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) > 40 and shorter in longer:
         return True
+    numbers_a, numbers_b = set(NUMBER_IN_TEXT.findall(a)), set(NUMBER_IN_TEXT.findall(b))
+    if numbers_a != numbers_b:
+        return False  # the same words around other numbers are a different statement (1,200 ships, 1,450 ships)
     words_a, words_b = a.split(), b.split()
     match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match()
     if match.size >= SHARED_CLAUSE_WORDS and match.size * 2 >= min(len(words_a), len(words_b)):
         return True
-    numbers_a, numbers_b = set(NUMBER_IN_TEXT.findall(a)), set(NUMBER_IN_TEXT.findall(b))
     terms_a, terms_b = set(first.terms), set(second.terms)
     overlap = len(terms_a & terms_b) / max(len(terms_a | terms_b), 1)
-    return bool(numbers_a) and numbers_a == numbers_b and overlap >= SAME_NUMBERS_OVERLAP
+    return bool(numbers_a) and overlap >= SAME_NUMBERS_OVERLAP
 
 
 def fold_text(sentence: str) -> str:

@@ -17,8 +17,13 @@ def citebot(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.
     env = {**os.environ, "CITEBOT_LIBRARY": str(tmp_path / "lib.sqlite3"), "PYTHONPATH": str(REPO)}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, env=env,
-        cwd=tmp_path, timeout=120,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
 
 
@@ -47,8 +52,9 @@ def test_add_then_ask_json_prints_the_sentence_with_its_source(tmp_path, article
     assert data["question"] == "When did the ferry resume service?"
     [first, *_] = data["answers"]
     assert first["sentence"] == "The island ferry resumed service on Monday after six weeks of repairs."
-    assert first["sources"] == [{"title": "Ferry returns", "source": "ferry.md", "url": "https://news.example/ferry",
-                                 "published": "2024-04-02"}]
+    assert first["sources"] == [
+        {"title": "Ferry returns", "source": "ferry.md", "url": "https://news.example/ferry", "published": "2024-04-02"}
+    ]
     assert first["context"] == {"before": [], "after": []}
 
 

@@ -64,8 +64,19 @@ def test_abbreviations_do_not_split_sentences(library):
     assert "Dr. Amina Rahimi, a U.S.-trained physician, examined each of them before the flight." in sentences
 
 
-@pytest.mark.parametrize("question", ["hello", "What is the capital of France?", "???", "the of and", "", "   ",
-                                      "🙂🙂", "How do I bake sourdough bread?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hello",
+        "What is the capital of France?",
+        "???",
+        "the of and",
+        "",
+        "   ",
+        "🙂🙂",
+        "How do I bake sourdough bread?",
+    ],
+)
 def test_questions_the_articles_do_not_answer_get_no_answer(library, question):
     assert library.ask(question) == []
 
@@ -84,9 +95,9 @@ def test_adding_the_same_file_twice_changes_nothing(library, tmp_path):
 def test_changed_text_replaces_the_article(library):
     library.add_text("The convoy was delayed by snow in the Salang pass.", title="Update", source="herat.md")
     assert library.stats().articles == 2
-    assert library.ask("How many trucks were in the convoy to Herat?") == [] or \
-        library.ask("How many trucks were in the convoy to Herat?")[0].sentence != (
-            "A convoy of forty trucks delivered flour and medicine to Herat on Friday.")
+    assert library.ask("How many trucks were in the convoy to Herat?") == [] or library.ask(
+        "How many trucks were in the convoy to Herat?"
+    )[0].sentence != ("A convoy of forty trucks delivered flour and medicine to Herat on Friday.")
     [answer] = library.ask("What delayed the convoy?", k=1)
     assert answer.sentence == "The convoy was delayed by snow in the Salang pass."
 
@@ -127,8 +138,10 @@ def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatc
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr("index.library.write", write_then_fail)
-    articles = [Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
-                Article("Roads", "roads.md", "The road to Bamyan reopened.")]
+    articles = [
+        Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
+        Article("Roads", "roads.md", "The road to Bamyan reopened."),
+    ]
     with pytest.raises(OSError):
         library.add_articles(articles)
     monkeypatch.undo()
@@ -185,8 +198,7 @@ def test_feedback_is_kept_with_question_and_sentence(library):
     [answer, *_] = library.ask("How many trucks were in the convoy to Herat?")
     library.record_feedback("How many trucks?", answer.sentence_id, 1, chat_id=42)
     [entry] = library.feedback()
-    assert (entry.question, entry.sentence, entry.vote, entry.chat_id) == (
-        "How many trucks?", answer.sentence, 1, 42)
+    assert (entry.question, entry.sentence, entry.vote, entry.chat_id) == ("How many trucks?", answer.sentence, 1, 42)
 
 
 def test_context_shows_the_sentences_around_an_answer(library):

@@ -63,11 +63,13 @@ def test_short_passages_rank_exactly_like_rank_bm25():
 
 def test_filters_limit_matches_without_changing_scores():
     index = PassageIndex(None)
-    index.add([
-        IndexedPassage(1, 10, 1, 20240105, ["taliban", "prisoner"]),
-        IndexedPassage(2, 11, 2, 20240301, ["taliban", "troop"]),
-        IndexedPassage(3, 12, 1, 0, ["taliban"]),
-    ])
+    index.add(
+        [
+            IndexedPassage(1, 10, 1, 20240105, ["taliban", "prisoner"]),
+            IndexedPassage(2, 11, 2, 20240301, ["taliban", "troop"]),
+            IndexedPassage(3, 12, 1, 0, ["taliban"]),
+        ]
+    )
     index.commit()
     everything = dict(index.search(["taliban"], 10))
     assert set(everything) == {1, 2, 3}
