@@ -8,7 +8,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from index.scoring import LuceneBM25, lucene_idf
-from index.search import B, K1, Filters, IndexedPassage, PassageIndex
+from index.search import K1, B, Filters, IndexedPassage, PassageIndex
 
 VOCABULARY = [f"w{i}" for i in range(3_000)]
 ZIPF_WEIGHTS = [1 / (rank + 1) for rank in range(len(VOCABULARY))]
