@@ -9,11 +9,13 @@ import pytest
 
 from index import GLOBAL_COLLECTION, Library, LibraryFileError
 
-KABUL = """# Prisoner release in Kabul
+KABUL = """\
+# Prisoner release in Kabul
 
 The Afghan government released 400 prisoners on Tuesday, officials in Kabul said.
 
-The released prisoners were flown to their home provinces. Dr. Amina Rahimi, a U.S.-trained physician, examined each of them before the flight.
+The released prisoners were flown to their home provinces. Dr. Amina Rahimi, a U.S.-trained physician, \
+examined each of them before the flight.
 
 Officials said the next release would follow in Jan. 2025 if the talks continue.
 """
