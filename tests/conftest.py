@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# PTB 22 warns on every RetryAfter unless periods are timedeltas, and warnings are errors here.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
