@@ -82,6 +82,7 @@ class Store:
         self.path = ":memory:" if self.in_memory else str(Path(path))
         self.write_lock = threading.RLock()
         self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []  # every thread's, so close() can close them all
         if not self.in_memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.writer = self._connect()
@@ -89,7 +90,10 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection:
         # An in-memory library has one connection for everything: there is no file for others to share.
-        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        except sqlite3.Error as error:
+            raise LibraryFileError(self.path, f"cannot open the library file ({error})") from error
         try:
             connection.execute("PRAGMA foreign_keys = ON")
             if not self.in_memory:
@@ -138,11 +142,15 @@ class Store:
             self.writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self.writer
-            except BaseException:
-                self.writer.execute("ROLLBACK")
-                raise
-            else:
                 self.writer.execute("COMMIT")
+            except BaseException as error:
+                if self.writer.in_transaction:
+                    self.writer.execute("ROLLBACK")
+                if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+                    raise LibraryFileError(
+                        self.path, "the disk is full: nothing from this change was written; free space and retry"
+                    ) from error
+                raise
 
     def reader(self) -> sqlite3.Connection:
         """This thread's read connection (the writer itself for an in-memory library)."""
@@ -153,6 +161,8 @@ class Store:
             connection = self._connect()
             connection.execute("PRAGMA query_only = ON")
             self._local.connection = connection
+            with self.write_lock:
+                self._readers.append(connection)
         return connection
 
     @contextmanager
@@ -186,4 +196,9 @@ class Store:
         return db.execute("INSERT INTO collections (name) VALUES (?)", (name,)).lastrowid
 
     def close(self) -> None:
-        self.writer.close()
+        """Close every connection; the last one out folds the write-ahead log back into the file."""
+        with self.write_lock:
+            for connection in self._readers:
+                connection.close()
+            self._readers.clear()
+            self.writer.close()
