@@ -1,15 +1,4 @@
-"""Text → terms (normalise, tokenize, drop stopwords, stem): the one place text becomes terms, for articles
-and questions alike.
-
-Terms are lowercase runs of letters and digits only, because the search engine splits on anything else:
-- numbers: "5,000", "5000" and "5 000" (no-break space) are "5000"; a decimal point is "p" ("1.5" → "1p5",
-  "1,5" in German too); leading zeros go ("05" → "5"); "30%" is "30"; numbers are never stemmed;
-- "COVID-19" gives "covid", "19" and the joined "covid19" (joined when a part has a digit or at most two
-  letters, as in "e-mail"); "Taliban's" is "taliban"; French "l'armée" is "armée";
-- "U.S." is "us", kept although "us" may be a stopword, as is any all-capital word ("US", "WHO");
-- each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
-- words longer than 40 characters, emoji and punctuation give no term.
-"""
+"""Text → terms: normalise, tokenize, drop stopwords, stem; the one place text becomes terms."""
 
 from __future__ import annotations
 
@@ -95,6 +84,7 @@ _ACRONYM_RE = re.compile(_ACRONYM)
 _HYPHENATED_PART_RE = re.compile("[^-\u2010\u2011]+")
 _SEPARATOR_RE = re.compile(_NUMBER_SEPARATOR)
 _NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009]\d+)*")
+_LAST_WORD_RE = re.compile(r"\S+\Z")
 
 Span = tuple[int, int, str | None]
 
@@ -111,7 +101,17 @@ def tokenize(text: str, language: str = "en") -> list[Token]:
 
 
 def analyze(text: str, language: str = "en") -> list[str]:
-    """The text's terms in order: the terms of tokenize(text, language), faster."""
+    """The text's terms in order: the terms of tokenize(text, language), faster. Articles and questions go
+    through the same rules, and a term is a lowercase run of letters and digits only, because the search
+    engine splits on anything else:
+    - "5,000", "5000" and "5 000" (no-break space) are "5000"; a decimal point is "p" ("1.5" → "1p5", and
+      German "1,5" too); leading zeros go ("05" → "5"); "30%" is "30"; numbers are never stemmed;
+    - "COVID-19" gives "covid", "19" and the joined "covid19" (joined when a part has a digit or at most two
+      letters, as in "e-mail"); "Taliban's" is "taliban"; French "l'armée" is "armée";
+    - "U.S." is "us", kept although "us" may be a stopword, as is any all-capital word ("US", "WHO");
+    - each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
+    - words longer than 40 characters, emoji and punctuation give no term.
+    """
     code = _code(language)
     terms: list[str] = []
     for surface in _TOKEN_RE.findall(text):
@@ -123,8 +123,9 @@ def analyze_question(text: str) -> tuple[str, list[str]]:
     """(detected language, terms) of a question, looking at its first 2,000 characters only; a language
     without a stemmer or stopword list, or "und", is analysed language-neutrally."""
     if len(text) > MAX_QUESTION_CHARS:
-        text = text[:MAX_QUESTION_CHARS]
-        text = text.rsplit(maxsplit=1)[0] if text[-1:].strip() and " " in text else text
+        cut = text[:MAX_QUESTION_CHARS]
+        # A word cut in two would be a term the asker never wrote.
+        text = cut if text[MAX_QUESTION_CHARS].isspace() else _LAST_WORD_RE.sub("", cut) or cut
     language = detect_language(text)
     return language, analyze(text, language)
 
@@ -166,14 +167,19 @@ def _fold(text: str) -> str:
     return normalize(text).casefold().replace("ё", "е")  # Russian writes ё as е as often as not
 
 
-# Surfaces repeat (Zipf): caching their analysis is what makes a million tokens a second possible.
+# Surfaces repeat (Zipf): caching their terms is what makes a million tokens a second possible. Articles
+# go through analyze(), so its cache is the big one (about 40 MB when full); tokenize() serves questions.
 @functools.lru_cache(maxsize=1 << 17)
 def _surface_terms(surface: str, code: str) -> tuple[str, ...]:
-    return tuple(term for _, _, term in _surface_spans(surface, code) if term)
+    return tuple(term for _, _, term in _spans(surface, code) if term)
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@functools.lru_cache(maxsize=1 << 14)
 def _surface_spans(surface: str, code: str) -> tuple[Span, ...]:
+    return _spans(surface, code)
+
+
+def _spans(surface: str, code: str) -> tuple[Span, ...]:
     """The (start, end, term) of each word in one match of _TOKEN_RE, offsets relative to the match."""
     config = language_config(code)
     if len(surface) == 1 and _CJK_RE.match(surface):

@@ -13,6 +13,8 @@ from .store import SentenceRow
 
 # How much a question term found only in a neighbouring sentence counts ("He urged ..." right after the
 # sentence naming Khalilzad), and how much the passage's own match adds, relative to the sentence's BM25.
+SENTENCE_K1 = 1.2
+SENTENCE_B = 0.75
 PREVIOUS_WEIGHT = 0.35
 # A sentence that opens with a pronoun is about whom the sentence before it names: its terms count nearly fully.
 PRONOUN_PREVIOUS_WEIGHT = 0.8
@@ -84,7 +86,7 @@ def score_candidates(
     usable = [c for c in candidates if c.row.terms]
     if not usable or not question_terms:
         return []
-    bm25 = LuceneBM25([c.row.terms for c in usable], idf=idf)
+    bm25 = LuceneBM25([c.row.terms for c in usable], k1=SENTENCE_K1, b=SENTENCE_B, idf=idf)
     own_scores = bm25.get_scores(list(question_terms))
     for extra in related:
         own_scores = own_scores + extra.weight * bm25.get_scores([extra.term])

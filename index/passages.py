@@ -22,7 +22,8 @@ _BLANK_LINES_RE = re.compile(r"\n[^\S\n]*\n\s*")
 # No-break and thin spaces are kept: they hold "5 000" together as one number.
 _SPACES_RE = re.compile(r"[^\S\u00a0\u202f\u2009]+")
 _LINE_END_RE = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
-_SENTENCE_END_RE = re.compile(r"[.!?…。！？]+[\"'”’»)\]]*(?= \S)")
+# Starts only where a run of end marks starts, so a run of a million periods is read once, not a million times.
+_SENTENCE_END_RE = re.compile(r"(?<![.!?…。！？])[.!?…。！？]++[\"'”’»)\]]*+(?= \S)")
 _OPENING = "\"'“‘«(["
 
 

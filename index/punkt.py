@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable
 
 import nltk.data
@@ -58,10 +59,27 @@ _HARD_BREAK_RE = re.compile(r"\n[^\S\n]*\n\s*|[。！？．][。！？．!?]*[�
 _FIRST_LETTER_RE = re.compile(r"[\s\"'“‘«(\[¿¡-]*(\w)")
 
 
+class _Tokenizer(PunktSentenceTokenizer):
+    """Punkt with its decisions remembered: the same "word. Word" context always gets the same answer from
+    the same parameters, and news repeats contexts ("said. The") all the time."""
+
+    def __init__(self, params: PunktParameters) -> None:
+        super().__init__(params, lang_vars=_LANGUAGE_VARS)
+        self._decisions: dict[str, bool] = {}
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        decision = self._decisions.get(text)
+        if decision is None:
+            if len(self._decisions) >= 100_000:
+                self._decisions.clear()
+            decision = self._decisions[text] = super().text_contains_sentbreak(text)
+        return decision
+
+
 class SentenceSplitter:
     """Splits passages into sentences quoted verbatim. Punkt's parameters come from nltk's punkt_tab model
     when one is installed, from what learn() read, and from the abbreviation lists in index/data.
-    Not thread-safe: learn and split from one thread at a time."""
+    Thread-safe: articles may be learned from and split in several threads."""
 
     def __init__(self, language: str = "en", abbreviations: Iterable[str] = ()) -> None:
         self.language = language
@@ -73,48 +91,46 @@ class SentenceSplitter:
         self._trained_chars = 0
         self._pending_chars = 0
         self._seen_lines: set[int] = set()
+        self._lock = threading.Lock()  # guards the trainer; a built tokenizer is never changed
         self._tokenizer = self._build()
 
     def learn(self, text: str) -> None:
         """Train Punkt further on more of the library's text; lines already read are skipped (a repeated
         line makes Punkt take the word before its period for an abbreviation), and reading stops for good
         after MAX_TRAINING_CHARS."""
-        room = MAX_TRAINING_CHARS - self._trained_chars
-        if room <= 0:
-            return
-        lines: list[str] = []
-        for line in text.splitlines():
-            key = hash(line.strip())
-            if not line.strip() or key in self._seen_lines:
-                continue
-            if len(line) + 1 > room:
-                break
-            self._seen_lines.add(key)
-            lines.append(line)
-            room -= len(line) + 1
-        if lines:
-            learned = "\n".join(lines)
-            self._trainer.train(learned, finalize=False)
-            self._trained_chars += len(learned) + 1
-            self._pending_chars += len(learned) + 1
+        with self._lock:
+            room = MAX_TRAINING_CHARS - self._trained_chars
+            lines: list[str] = []
+            for line in text.splitlines():
+                if room <= 0:
+                    break
+                key = hash(line.strip())
+                if not line.strip() or key in self._seen_lines:
+                    continue
+                if len(line) >= room:
+                    line = line[:room].rpartition(" ")[0]  # the words that fit, and then no more
+                self._seen_lines.add(key)
+                lines.append(line)
+                room -= len(line) + 1
+            if lines:
+                self._trainer.train("\n".join(lines), finalize=False)
+                self._trained_chars = MAX_TRAINING_CHARS - max(room, 0)
+                self._pending_chars += sum(len(line) + 1 for line in lines)
 
     def learned_abbreviations(self) -> frozenset[str]:
         """Abbreviations learned or given, beyond the built-in list: what a library stores to split the same
         way after a restart, through SentenceSplitter(language, abbreviations=...)."""
-        return (self._learned() | self._given) - self._builtin
+        with self._lock:
+            return frozenset(self._learned() | self._given) - self._builtin
 
     def split(self, passage: str) -> list[str]:
         """The passage's sentences, each an exact substring of it, stripped, in order."""
-        if self._pending_chars and (
-            self._pending_chars * 10 >= self._trained_chars or self._trained_chars >= MAX_TRAINING_CHARS
-        ):
-            # Rebuilt when the text read has grown by a tenth: per article would cost more than splitting.
-            self._tokenizer = self._build()
+        tokenizer = self._current_tokenizer()
         sentences = []
         for block_start, block_end in _blocks(passage):
             block = passage[block_start:block_end]
             spans: list[tuple[int, int]] = []
-            for start, end in self._tokenizer.span_tokenize(block):
+            for start, end in tokenizer.span_tokenize(block):
                 if spans and _starts_lowercase(block, start):
                     # '"Will you?" he asked.' is one sentence: Punkt breaks after every "?".
                     spans[-1] = (spans[-1][0], end)
@@ -123,32 +139,41 @@ class SentenceSplitter:
             sentences.extend(s for s in (block[start:end].strip() for start, end in spans) if s)
         return sentences
 
+    def _current_tokenizer(self) -> _Tokenizer:
+        # Rebuilt when the text read has grown by a tenth (or training ended): per article would cost more
+        # than the splitting itself.
+        if self._pending_chars * 10 >= self._trained_chars > 0 or (
+            self._pending_chars and self._trained_chars >= MAX_TRAINING_CHARS
+        ):
+            with self._lock:
+                if self._pending_chars:
+                    self._tokenizer = self._build()
+        return self._tokenizer
+
     def _learned(self) -> set[str]:
         return {a for a in self._trainer.get_params().abbrev_types if _plausible_abbreviation(a)}
 
-    def _build(self) -> PunktSentenceTokenizer:
+    def _build(self) -> _Tokenizer:
         trained = self._trainer.get_params()
         self._pending_chars = 0
         params = PunktParameters()
         params.abbrev_types = self._learned() | self._builtin | self._given
         params.collocations = set(trained.collocations) | COLLOCATIONS.get(self.language, frozenset())
         params.sent_starters = set(trained.sent_starters) | set(SENTENCE_STARTERS.get(self.language, "").split())
-        # Shared, not copied: later training refines the case statistics in place.
-        params.ortho_context = trained.ortho_context
+        # Copied, not shared: training goes on, and a tokenizer's remembered decisions need fixed parameters.
+        params.ortho_context.update(trained.ortho_context)
         if self._pretrained is not None:
             params.abbrev_types |= self._pretrained.abbrev_types
             params.collocations |= self._pretrained.collocations
             params.sent_starters |= self._pretrained.sent_starters
-            params.ortho_context = PunktParameters().ortho_context
-            for context in (self._pretrained.ortho_context, trained.ortho_context):
-                for word, flags in context.items():
-                    params.ortho_context[word] |= flags
-        return PunktSentenceTokenizer(params, lang_vars=_LANGUAGE_VARS)
+            for word, flags in self._pretrained.ortho_context.items():
+                params.ortho_context[word] |= flags
+        return _Tokenizer(params)
 
 
 def _pretrained(language: str) -> PunktParameters | None:
-    """nltk's punkt_tab model for the language, when installed (it is not by default: nltk.download() needs
-    the internet); None otherwise."""
+    """nltk's punkt_tab model for the language when it is installed, None otherwise (it is not installed by
+    default, and fetching it needs the internet)."""
     name = PUNKT_MODELS.get(language)
     if name is None:
         return None

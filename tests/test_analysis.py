@@ -1,0 +1,250 @@
+"""Specs for index.analysis: how text becomes terms, for articles and questions alike."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.analysis import (
+    MAX_QUESTION_CHARS,
+    Token,
+    analyze,
+    analyze_question,
+    normalize,
+    question_type,
+    stopwords,
+    tokenize,
+)
+from index.languages import SUPPORTED
+
+# Characters that exercise every branch of the tokenizer: separators, apostrophes, dashes, marks, glue,
+# CJK, emoji, surrogates, and letters that change under NFKC or casefolding.
+TRICKY = [*"aZé1９٣ .,'’‘-‐–—%\u00a0\u202f\u0301\u200b\u00ad\x00日本語かカ한😀ﬁẞİё²U.S\n\t\"“”", "\ud800"]
+tricky_text = st.text(alphabet=st.sampled_from(TRICKY), max_size=60) | st.text(max_size=60)
+
+
+def test_numbers_with_thousands_separators_match_plain_numbers():
+    assert analyze("5,000") == analyze("5000") == analyze("5\u00a0000") == analyze("5\u202f000") == ["5000"]
+    assert analyze("1,000,000 people") == ["1000000", "peopl"]
+    assert analyze("5.000 Gefangene", "de")[0] == analyze("5,000 prisoners", "en")[0] == "5000"
+
+
+def test_decimal_point_becomes_p_in_one_term():
+    assert analyze("3.5 million") == ["3p5", "million"]
+    assert analyze("3,5 Millionen", "de") == ["3p5", "million"]
+    assert analyze("1,234.50") == ["1234p5"]
+    assert analyze("1.234.567,8", "de") == ["1234567p8"]
+
+
+def test_digit_runs_that_are_not_one_number_give_several():
+    assert analyze("3.5.2020") == ["3", "5", "2020"]
+    assert analyze("1,2,3") == ["1", "2", "3"]
+
+
+def test_numbers_are_kept_and_never_stemmed():
+    assert analyze("In 2001, 30% of the 1990s troops left at 05:30.") == [
+        "2001",
+        "30",
+        "1990s",
+        "troop",
+        "left",
+        "5",
+        "30",
+    ]
+
+
+def test_hyphenated_words_keep_their_parts_and_short_ones_their_joined_form():
+    assert analyze("COVID-19") == ["covid", "19", "covid19"]
+    assert analyze("e-mail") == ["e", "mail", "email"]
+    assert analyze("pro-government") == ["pro", "govern"]
+
+
+def test_possessive_s_is_dropped_with_straight_or_curly_apostrophe():
+    assert analyze("Taliban's") == analyze("Taliban’s") == analyze("Taliban") == ["taliban"]
+
+
+def test_french_elisions_are_dropped():
+    assert analyze("l'armée d’Afghanistan", "fr") == analyze("armée Afghanistan", "fr")
+
+
+def test_curly_quotes_and_dashes_normalise():
+    assert normalize("“Peace” – ‘now’ — «oui» 2−1") == '"Peace" - \'now\' - "oui" 2-1'
+
+
+def test_normalize_removes_zero_width_characters_nul_and_lone_surrogates():
+    assert normalize("a\u200bb\u200dc\ufeffd\x00e\ud800f") == "abcdef"
+    assert normalize("ﬁnance…") == "finance..."
+
+
+def test_invisible_characters_and_combining_accents_do_not_split_words():
+    assert analyze("co\u00adoperate") == analyze("cooperate")
+    assert analyze("Cafe\u0301") == analyze("Café") == ["café"]
+
+
+def test_fullwidth_and_ligature_letters_match_plain_ones():
+    assert analyze("Ｔｏｋｙｏ ﬁnance") == analyze("Tokyo finance")
+
+
+def test_stopwords_are_dropped_and_word_forms_meet_at_their_stem():
+    assert analyze("The prisoners were released") == analyze("prisoner release") == ["prison", "releas"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "other_form"),
+    [
+        ("de", "Die Häuser", "Haus"),
+        ("fr", "Les prisonniers libérés", "prisonnier libéré"),
+        ("es", "Los prisioneros liberados", "prisionero liberado"),
+        ("it", "I prigionieri liberati", "prigioniero liberato"),
+        ("pt", "Os prisioneiros libertados", "prisioneiro libertado"),
+        ("ru", "заключённых освобождённых", "заключенные освобожденные"),
+    ],
+)
+def test_each_supported_language_drops_its_stopwords_and_stems_its_words(language, text, other_form):
+    assert analyze(text, language) == analyze(other_form, language) != []
+
+
+def test_question_words_are_stopwords_but_set_question_type():
+    assert analyze("How many prisoners were released?") == ["prison", "releas"]
+    assert question_type("How many prisoners were released?") == "count"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many prisoners were released?", "count"),
+        ("How much did the war cost?", "count"),
+        ("When did the talks begin?", "when"),
+        ("In what year did the invasion start?", "when"),
+        ("Who is Zalmay Khalilzad?", "who"),
+        ("Where were the captives handed over?", "where"),
+        ("Why did the militants walk out?", "why"),
+        ("What is the NSC?", "what_is"),
+        ("What’s NATO?", "what_is"),
+        ("What does NSC stand for?", "what_is"),
+        ("Did the Taliban free anyone?", "yesno"),
+        ("Is the peace process fragile?", "yesno"),
+        ("What did Khalilzad tweet?", None),
+        ("Taliban prisoners Kandahar", None),
+        ("Wie viele Gefangene wurden freigelassen?", "count"),
+        ("Wann begannen die Gespräche?", "when"),
+        ("Combien de prisonniers ont été libérés ?", "count"),
+        ("Pourquoi les talibans ont-ils quitté les pourparlers ?", "why"),
+        ("¿Dónde fueron entregados los cautivos?", "where"),
+        ("¿Quién es Zalmay Khalilzad?", "who"),
+        ("Сколько заключённых освободили?", "count"),
+        ("Что такое НАТО?", "what_is"),
+        ("Когда начались переговоры?", "when"),
+    ],
+)
+def test_question_type_names_what_the_question_asks_for(question, kind):
+    assert question_type(question) == kind
+
+
+def test_all_capital_words_are_kept_even_when_they_spell_a_stopword():
+    assert analyze("U.S. forces and US troops") == ["us", "forc", "us", "troop"]
+    assert analyze("WHO said it") == ["who", "said"]
+    assert analyze("who said it") == ["said"]
+
+
+def test_cjk_text_matches_on_characters():
+    article = analyze("東京は日本の首都です。", "ja")
+    assert article[:2] == ["東", "京"]
+    assert set(analyze("東京")) <= set(article)
+    assert analyze("서울은 한국의 수도") == ["서", "울", "은", "한", "국", "의", "수", "도"]
+    assert analyze("北京是中国的首都", "zh") == ["北", "京", "是", "中", "国", "的", "首", "都"]
+
+
+def test_emoji_and_punctuation_give_no_terms():
+    assert analyze("😀 🇺🇸 !!! — … ?? «» ** # @") == []
+
+
+def test_tokens_longer_than_forty_characters_give_no_term():
+    assert analyze("x" * 41) == []
+    assert analyze("7" * 41) == []
+    assert analyze("7" * 40) == ["7" * 40]
+
+
+def test_tokens_offsets_point_into_original_text():
+    text = "“Ｔｏｋｙｏ’s” co\u00adoperation — 5,000 ﬁghters, COVID-19."
+    tokens = tokenize(text)
+    assert [t.surface for t in tokens] == [
+        "Ｔｏｋｙｏ’s",
+        "co\u00adoperation",
+        "5,000",
+        "ﬁghters",
+        "COVID",
+        "19",
+        "COVID-19",
+    ]
+    assert [t.term for t in tokens] == ["tokyo", "cooper", "5000", "fighter", "covid", "19", "covid19"]
+    assert all(text[t.start : t.end] == t.surface for t in tokens)
+
+
+def test_stopwords_are_tokens_without_a_term():
+    assert tokenize("the war") == [Token("the", 0, 3, None), Token("war", 4, 7, "war")]
+
+
+def test_unknown_language_gets_language_neutral_analysis():
+    assert analyze("The prisoners were released", "xx") == ["prisoners", "released"]
+    assert analyze("The prisoners were released", "und") == ["prisoners", "released"]
+
+
+def test_question_in_a_supported_language_is_analysed_in_it():
+    assert analyze_question("How many prisoners were released by the Taliban?") == (
+        "en",
+        ["prison", "releas", "taliban"],
+    )
+    assert analyze_question("Wie viele Gefangene wurden freigelassen?") == ("de", ["gefang", "freigelass"])
+
+
+def test_question_too_short_to_tell_its_language_falls_back_to_neutral_analysis():
+    assert analyze_question("Zalmay Khalilzad?") == ("und", ["zalmay", "khalilzad"])
+
+
+def test_huge_question_is_bounded():
+    question = "the " * 499 + "prisoners " + "Kandahar " * 100_000
+    # The first 2,000 characters hold only stopwords and the start of a word cut in two.
+    assert analyze_question(question)[1] == []
+    assert question_type("x " * 5_000 + "how many?") is None
+    assert len(analyze_question("prisoners " * 100_000)[1]) <= MAX_QUESTION_CHARS // len("prisoners ")
+
+
+def test_stopwords_of_every_supported_language_are_kept_in_the_repo_as_terms():
+    for language in SUPPORTED:
+        words = stopwords(language)
+        assert len(words) > 100, language
+        assert all(word.isalnum() for word in words), language
+    assert {"how", "many", "who", "when", "where", "what", "why", "dont"} <= stopwords("en")
+    assert "won" not in stopwords("en")  # "the team won" keeps its verb
+    assert stopwords("xx") == stopwords("und") and "the" in stopwords("und")
+
+
+@settings(deadline=None)  # no timing asserts: the first example loads models
+@given(tricky_text)
+def test_tokenize_never_raises_and_offsets_point_at_the_surface(text):
+    for token in tokenize(text):
+        assert 0 <= token.start < token.end <= len(text)
+        assert text[token.start : token.end] == token.surface
+
+
+@settings(deadline=None)  # no timing asserts: the first example loads models
+@given(tricky_text, st.sampled_from([*SUPPORTED, "und", "zh"]))
+def test_every_term_is_a_short_nonempty_run_of_letters_and_digits(text, language):
+    for term in analyze(text, language):
+        assert term.isalnum() and len(term) <= 40
+
+
+@settings(deadline=None)  # no timing asserts: the first example loads models
+@given(tricky_text, st.sampled_from(["en", "de", "fr", "und"]))
+def test_analyze_gives_the_terms_of_tokenize(text, language):
+    assert analyze(text, language) == [t.term for t in tokenize(text, language) if t.term]
+
+
+@settings(deadline=None)  # no timing asserts: the first example loads models
+@given(st.text(max_size=300))
+def test_any_question_can_be_analysed_and_typed(text):
+    language, terms = analyze_question(text)
+    assert isinstance(language, str) and all(term.isalnum() for term in terms)
+    assert question_type(text) in {None, "count", "what_is", "when", "who", "where", "why", "yesno"}
