@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 from .related import Related
 from .scoring import LuceneBM25
@@ -14,7 +15,7 @@ from .store import SentenceRow
 # How much a question term found only in a neighbouring sentence counts ("He urged ..." right after the
 # sentence naming Khalilzad), and how much the passage's own match adds, relative to the sentence's BM25.
 SENTENCE_K1 = 1.2
-SENTENCE_B = 0.75
+SENTENCE_B = 0.2
 PREVIOUS_WEIGHT = 0.35
 # A sentence that opens with a pronoun is about whom the sentence before it names: its terms count nearly fully.
 PRONOUN_PREVIOUS_WEIGHT = 0.8
@@ -24,14 +25,21 @@ PRONOUN_START = re.compile(
     re.IGNORECASE,
 )
 NEXT_WEIGHT = 0.15
-PASSAGE_WEIGHT = 0.2
+PASSAGE_WEIGHT = 0.4
 NEIGHBOUR_COVERAGE = 0.5  # a term matched only next door is half the evidence of one in the sentence
-QUESTION_TYPE_BONUS = 0.12
+QUESTION_TYPE_BONUS = 0.5
+BIGRAM_WEIGHT = 0.5
+# A sentence matching more of the question's weight is preferred beyond BM25's sum: the score is scaled
+# between COORDINATION (matches nothing of its own) and 1 (matches everything).
+COORDINATION = 0.7  # question words found side by side in the sentence, as in the question
 ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it out is the answer
 
 # "I don't know" is decided from evidence, not from a raw score (which grows with library size and
 # question length): the share of the question's IDF weight the answer matches. Below this, no answer.
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.45
+MIN_PARAPHRASE_COVERAGE = 0.35
+MIN_MARGIN = 0.1
+MIN_FURTHER_COVERAGE = 0.3
 
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
@@ -81,6 +89,7 @@ def score_candidates(
     question_type: str | None,
     related: Sequence[Related] = (),
     acronyms: Sequence[str] = (),
+    question_text: str = "",
 ) -> list[Scored]:
     """Every candidate scored, best first."""
     usable = [c for c in candidates if c.row.terms]
@@ -94,6 +103,8 @@ def score_candidates(
     total_weight = sum(term_weight(t) for t in unique_terms) or 1.0
     top_passage = max(c.passage_score for c in usable) or 1.0
     cue = TYPE_CUES.get(question_type or "")
+    asked = question_text.casefold()
+    bigrams = {(a, b): min(idf(a), idf(b)) for a, b in pairwise(question_terms) if a != b}
     scored = []
     for candidate, own in zip(usable, own_scores, strict=True):
         own_terms = unique_terms.intersection(candidate.row.terms)
@@ -105,13 +116,17 @@ def score_candidates(
         score += (PRONOUN_PREVIOUS_WEIGHT if refers_back else PREVIOUS_WEIGHT) * sum(idf(t) for t in previous_terms)
         score += NEXT_WEIGHT * sum(idf(t) for t in next_terms)
         score += PASSAGE_WEIGHT * candidate.passage_score / top_passage * max(float(own), 0.0)
-        if cue is not None and own > 0 and cue.search(candidate.row.text):
-            score *= 1.0 + QUESTION_TYPE_BONUS
-        if any(defines_acronym(candidate.row.text, acronym) for acronym in acronyms):
-            score *= 1.0 + ACRONYM_BONUS
+        if bigrams:
+            pairs = set(pairwise(candidate.row.terms))
+            score += BIGRAM_WEIGHT * sum(weight for pair, weight in bigrams.items() if pair in pairs)
         matched_weight = sum(term_weight(t) for t in own_terms)
         matched_weight += (1.0 if refers_back else NEIGHBOUR_COVERAGE) * sum(term_weight(t) for t in previous_terms)
         matched_weight += NEIGHBOUR_COVERAGE * sum(term_weight(t) for t in next_terms)
+        score *= COORDINATION + (1.0 - COORDINATION) * matched_weight / total_weight
+        if cue is not None and own > 0 and _has_new_answer_type(candidate.row.text, cue, asked):
+            score *= 1.0 + QUESTION_TYPE_BONUS
+        if any(defines_acronym(candidate.row.text, acronym) for acronym in acronyms):
+            score *= 1.0 + ACRONYM_BONUS
         scored.append(
             Scored(
                 candidate=candidate,
@@ -125,14 +140,23 @@ def score_candidates(
     return scored
 
 
-def is_answer(scored: Scored, question_terms: Sequence[str]) -> bool:
-    """Good enough to quote: enough of the question's weight is matched, and a one-word question's word
-    stands in the sentence itself."""
-    if scored.coverage < MIN_COVERAGE:
-        return False
+def is_answer(scored: Scored, question_terms: Sequence[str], names: frozenset[str], margin: float) -> bool:
+    """Good enough to quote as the answer.
+
+    Enough of the question's weight is matched (MIN_COVERAGE); or somewhat less, when what is missing is the
+    asker's own wording rather than a name or number from the question ("supposed", "died"), and the sentence
+    stands out from the next best (MIN_MARGIN). A missing name ("Germany", "2018") means the articles are about
+    something else. A one-word question's word must stand in the sentence itself."""
     if len(set(question_terms)) == 1:
-        return bool(set(question_terms) & set(scored.candidate.row.terms))
-    return True
+        return scored.coverage >= MIN_COVERAGE and bool(set(question_terms) & set(scored.candidate.row.terms))
+    if scored.coverage >= MIN_COVERAGE:
+        return True
+    return scored.coverage >= MIN_PARAPHRASE_COVERAGE and not (scored.missing & names) and margin >= MIN_MARGIN
+
+
+def is_further_answer(scored: Scored) -> bool:
+    """Answers after the first need only some evidence of their own: the question was answerable."""
+    return scored.coverage >= MIN_FURTHER_COVERAGE
 
 
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -153,6 +177,12 @@ def defines_acronym(sentence: str, acronym: str) -> bool:
         if acronym in initials:
             return True
     return False
+
+
+def _has_new_answer_type(sentence: str, cue: re.Pattern[str], asked: str) -> bool:
+    """The sentence holds the kind of thing asked for (a number, a date, a name, a place) that the question
+    itself does not already hold: "How many ... in 2001?" is answered by another number than 2001."""
+    return any(match.group(0).casefold() not in asked for match in cue.finditer(sentence))
 
 
 def _terms_of(row: SentenceRow | None) -> frozenset[str]:

@@ -15,6 +15,7 @@ from .answers import (
     acronyms_in,
     fold_text,
     is_answer,
+    is_further_answer,
     same_statement,
     score_candidates,
 )
@@ -71,7 +72,8 @@ def find_answers(
             idf_cache[term] = lucene_idf(document_count, index.doc_freq(term))
         return idf_cache[term]
 
-    unknown_names = _unknown_names(parsed.text, language, idf, document_count)
+    names = _names(parsed.text, language)
+    unknown_names = {term for term in names if index.doc_freq(term) == 0}
 
     def weight(term: str) -> float:
         # A word the library never saw is most often the asker's own wording ("supposed", "died"): it weighs
@@ -90,7 +92,7 @@ def find_answers(
             following = rows[i + 1] if i + 1 < len(rows) else None
             candidates.append(Candidate(row, scores[passage_id], previous, following))
     scored = score_candidates(
-        candidates, terms, idf, weight, question_type(parsed.text), related, acronyms_in(parsed.text)
+        candidates, terms, idf, weight, question_type(parsed.text), related, acronyms_in(parsed.text), parsed.text
     )
     if parsed.phrases:
         scored = [s for s in scored if _has_phrases(s.candidate, by_passage, parsed.phrases)]
@@ -109,18 +111,20 @@ def find_answers(
     if not abstain:
         ranked = [answer for _, answer in answers][:k]
         return Result(tuple(ranked), None, parsed.hints, _disagreement(ranked))
-    good = [answer for scored_, answer in answers if is_answer(scored_, terms)]
-    if not answers or not is_answer(answers[0][0], terms):
-        return Result(closest=answers[0][1] if answers else None, hints=parsed.hints)
-    good = good[:k]
+    top_scored, top = answers[0]
+    if not is_answer(top_scored, terms, names, top.why.margin):
+        return Result(closest=top, hints=parsed.hints)
+    good = [top, *(answer for scored_, answer in answers[1:] if is_further_answer(scored_))][:k]
     return Result(tuple(good), None, parsed.hints, _disagreement(good))
 
 
-def _unknown_names(text: str, language: str, idf, document_count: int) -> frozenset[str]:
+def _names(text: str, language: str) -> frozenset[str]:
+    """Terms the asker wrote as names or numbers: capitalised after the first word, all capitals, or digits."""
     names = set()
     for token in tokenize(text, language):
-        is_name = token.term and token.start > 0 and token.surface[:1].isupper()
-        if is_name and idf(token.term) >= lucene_idf(document_count, 0) - 1e-9:
+        if token.term and (
+            (token.start > 0 and token.surface[:1].isupper()) or token.surface.isupper() or token.term.isdigit()
+        ):
             names.add(token.term)
     return frozenset(names)
 

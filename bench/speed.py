@@ -1,0 +1,455 @@
+"""Measure the Library's speed and memory on synthetic libraries of 10k, 100k and 1M passages, and rank-bm25's.
+
+    .venv/bin/python -m bench.speed [--sizes 10000 100000 1000000] [--profile]
+
+Each size is measured in fresh subprocesses (build; open and ask; rank-bm25), so peak RSS is that step's own and
+the open is a real restart. Prints a markdown table with growth ratios and targets; raw figures go to
+bench/results/speed-<timestamp>.json. With --profile, the build and 200 asks also run under cProfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import itertools
+import json
+import logging
+import math
+import os
+import platform
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.synthetic import Question, SyntheticCorpus
+from index import GLOBAL_COLLECTION, Answer, Library
+from index.analysis import analyze
+from index.models import Article
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY_FILE = "library.sqlite3"
+QUESTIONS, WARM_UP = 200, 20
+BM25_SAMPLE_AT_1M = 10  # rank-bm25 scores every passage in Python: ~1 s a question at 1M
+STREAM_ARTICLES = 1_000  # articles generated and added per call, so the build never holds the whole corpus
+LIVE_CHANGES = 5
+INGEST_ARTICLES = 10_000
+CHAT_COLLECTIONS = ("chat:1", "chat:2")  # one article in ten goes to a chat's collection, so scopes filter
+SCOPES = ("no filter (every collection)", "collections=(global, chat:1)", "sources=(one outlet,)", "after=2020-01-01")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One live change to the library: seconds until the next question reflected it, and whether the question's
+    article is cited afterwards (True after an add, False after a remove, when the change worked)."""
+
+    seconds: float
+    visible: bool
+
+
+def cites(answers: Sequence[Answer], source: str | None) -> bool:
+    return any(s.source == source for answer in answers for s in answer.sources)
+
+
+def add_and_find(library: Library, article: Article, question: Question) -> Change:
+    """Add one article to the live library and ask the question only it answers."""
+    start = time.perf_counter()
+    library.add_text(article.text, title=article.title, source=article.source, published=article.published)
+    answers = library.ask(question.text)
+    return Change(time.perf_counter() - start, cites(answers, article.source))
+
+
+def remove_and_check(library: Library, question: Question) -> Change:
+    """Remove the question's article from the live library and ask the question again."""
+    start = time.perf_counter()
+    library.remove(question.source or "")
+    answers = library.ask(question.text)
+    return Change(time.perf_counter() - start, cites(answers, question.source))
+
+
+def ask_all(library: Library, questions: Sequence[Question], **filters) -> tuple[list[float], int, int]:
+    """Seconds per question, how many got an answer, and how many cited the article they were drawn from."""
+    latencies, answered, found = [], 0, 0
+    for question in questions:
+        start = time.perf_counter()
+        answers = library.ask(question.text, **filters)
+        latencies.append(time.perf_counter() - start)
+        answered += bool(answers)
+        found += cites(answers, question.source)
+    return latencies, answered, found
+
+
+def ask_during_ingest(
+    library: Library, articles: Sequence[Article], questions: Sequence[Question]
+) -> tuple[list[float], float]:
+    """Ask questions in a loop while another thread adds the articles; (latencies, seconds the ingest took)."""
+    failures: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            library.add_articles(articles)
+        except BaseException as error:  # re-raised in the asking thread, which would otherwise loop on
+            failures.append(error)
+
+    thread = threading.Thread(target=ingest, name="bench-ingest")
+    latencies, start = [], time.perf_counter()
+    thread.start()
+    while thread.is_alive():
+        latencies += ask_all(library, [questions[len(latencies) % len(questions)]])[0]
+    thread.join()
+    if failures:
+        raise failures[0]
+    return latencies, time.perf_counter() - start
+
+
+def scope_filters(corpus: SyntheticCorpus) -> dict[str, dict]:
+    """Each scope of SCOPES as ask() filters. The baseline has none; only the second scopes by collection, so each
+    other figure is the cost of its own filter alone."""
+    baseline, collections, sources, after = SCOPES
+    return {
+        baseline: {"collections": None},
+        collections: {"collections": (GLOBAL_COLLECTION, "chat:1")},
+        sources: {"collections": None, "sources": (corpus.outlets[0],)},
+        after: {"collections": None, "after": "2020-01-01"},
+    }
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least `share` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def rss_mb() -> tuple[float, float]:
+    """(peak, current) resident memory of this process in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    status = Path("/proc/self/status").read_text()
+    current = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
+    return peak, current
+
+
+def top_cumulative(profiler: cProfile.Profile, lines: int = 10) -> str:
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(lines)
+    return stream.getvalue()
+
+
+def collection_of(index: int) -> str:
+    turn = index % 20
+    return CHAT_COLLECTIONS[turn - 18] if turn >= 18 else GLOBAL_COLLECTION
+
+
+# Workers: each runs in its own process and writes <workdir>/<step>.json --------------------------------------
+
+
+def measure_build(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict:
+    _, before = rss_mb()
+    profiler = cProfile.Profile() if profile else None
+    library = Library.open(workdir / LIBRARY_FILE)
+    seconds, started = 0.0, time.perf_counter()
+    for start in range(0, corpus.article_count, STREAM_ARTICLES):
+        groups: dict[str, list[Article]] = {}
+        for index in range(start, min(start + STREAM_ARTICLES, corpus.article_count)):
+            groups.setdefault(collection_of(index), []).append(corpus.article(index))
+        for collection, articles in groups.items():
+            seconds += _timed(lambda a=articles, c=collection: library.add_articles(a, collection=c), profiler)
+        done = min(start + STREAM_ARTICLES, corpus.article_count)
+        logger.info("built %d/%d articles in %.0f s", done, corpus.article_count, seconds)
+    _, retained = rss_mb()
+    stats = library.stats()
+    seconds += _timed(library.close, profiler)
+    return {
+        "seconds": seconds,
+        "wall_seconds": time.perf_counter() - started,  # with generating the articles
+        "rss_before_mb": before,
+        "peak_rss_mb": rss_mb()[0],
+        "retained_rss_mb": retained,
+        "sqlite_bytes": sum(p.stat().st_size for p in workdir.glob(f"{LIBRARY_FILE}*") if p.is_file()),
+        "tantivy_bytes": sum(p.stat().st_size for p in workdir.glob(f"{LIBRARY_FILE}.tantivy/**/*") if p.is_file()),
+        "articles": stats.articles,
+        "passages": stats.passages,
+        "sentences": stats.sentences,
+        "languages": list(stats.languages),
+        "profile": top_cumulative(profiler) if profiler else None,
+    }
+
+
+def _timed(step: Callable[[], object], profiler: cProfile.Profile | None) -> float:
+    start = time.perf_counter()
+    if profiler is None:
+        step()
+    else:
+        profiler.runcall(step)
+    return time.perf_counter() - start
+
+
+def measure_serving(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict:
+    questions = corpus.questions(WARM_UP + QUESTIONS)
+    warm_up, questions = questions[:WARM_UP], questions[WARM_UP:]
+    start = time.perf_counter()
+    library = Library.open(workdir / LIBRARY_FILE)
+    open_seconds = time.perf_counter() - start
+    ask_all(library, warm_up)
+    latencies, answered, found = ask_all(library, questions)
+    scoped = {}
+    for name, filters in scope_filters(corpus).items():
+        scoped[name] = ask_all(library, questions, **filters)[0]
+    live = [corpus.live_article(number) for number in range(LIVE_CHANGES)]
+    added = [add_and_find(library, article, question) for article, question in live]
+    removed = [remove_and_check(library, question) for _, question in live]
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(ask_all, library, questions)
+    ingest_size = min(INGEST_ARTICLES, corpus.article_count)
+    extra = [corpus.article(corpus.article_count + i) for i in range(ingest_size)]
+    during, ingest_seconds = ask_during_ingest(library, extra, questions)
+    library.close()
+    return {
+        "open_seconds": open_seconds,
+        "ask_seconds": latencies,
+        "answered": answered,
+        "found_own_article": found,
+        "drawn_from_articles": sum(q.source is not None for q in questions),
+        "scoped_seconds": scoped,
+        "add_seconds": [c.seconds for c in added],
+        "added_visible": sum(c.visible for c in added),
+        "remove_seconds": [c.seconds for c in removed],
+        "removed_still_visible": sum(c.visible for c in removed),
+        "ingest_articles": ingest_size,
+        "ingest_passages": ingest_size * 10,
+        "ingest_seconds": ingest_seconds,
+        "during_ingest_seconds": during,
+        "profile": top_cumulative(profiler) if profile else None,
+    }
+
+
+def measure_rank_bm25(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict:
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    questions = corpus.questions(WARM_UP + QUESTIONS)[WARM_UP:]
+    sample = questions if corpus.passage_count < 1_000_000 else questions[:: QUESTIONS // BM25_SAMPLE_AT_1M]
+    _, before = rss_mb()
+    tokenized, tokenize_seconds = [], 0.0
+    for article in corpus.articles():
+        start = time.perf_counter()
+        tokenized += [analyze(passage, "en") for passage in article.text.split("\n\n")]
+        tokenize_seconds += time.perf_counter() - start
+    start = time.perf_counter()
+    model = BM25Okapi(tokenized)
+    build_seconds = time.perf_counter() - start
+    del tokenized
+    gc.collect()
+    peak, retained = rss_mb()
+    latencies = []
+    for question in [*sample[:2], *sample]:  # the first two warm up
+        start = time.perf_counter()
+        scores = model.get_scores(analyze(question.text, "en"))
+        np.argpartition(scores, -3)[-3:]
+        latencies.append(time.perf_counter() - start)
+    return {
+        "tokenize_seconds": tokenize_seconds,
+        "build_seconds": build_seconds,
+        "rss_before_mb": before,
+        "peak_rss_mb": peak,
+        "retained_rss_mb": retained,
+        "ask_seconds": latencies[2:],
+        "questions": len(sample),
+    }
+
+
+# The report: one row per measure, one column per size, growth ratios, and targets ----------------------------
+
+
+def _ms(values: Sequence[float], share: float) -> float:
+    return percentile(values, share) * 1000
+
+
+def _overhead(scope: str) -> Callable[[dict], float]:
+    def overhead(result: dict) -> float:
+        scoped = result["serve"]["scoped_seconds"]
+        return (percentile(scoped[scope], 0.5) / percentile(scoped[SCOPES[0]], 0.5) - 1) * 100
+
+    return overhead
+
+
+MB = 1024 * 1024
+# (measure, figure from one size's results, format, target as (comparison, threshold, size it is checked at))
+ROWS: list[tuple[str, Callable[[dict], float], str, tuple[str, float, int] | None]] = [
+    ("passages", lambda r: r["build"]["passages"], "{:,.0f}", None),
+    ("articles", lambda r: r["build"]["articles"], "{:,.0f}", None),
+    ("build: add every article + close (s)", lambda r: r["build"]["seconds"], "{:,.1f}", ("≤", 60, 1_000_000)),
+    ("build rate (passages/s)", lambda r: r["build"]["passages"] / r["build"]["seconds"], "{:,.0f}", None),
+    ("build peak RSS (MB)", lambda r: r["build"]["peak_rss_mb"], "{:,.0f}", ("≤", 1024, 1_000_000)),
+    ("RSS retained after build (MB)", lambda r: r["build"]["retained_rss_mb"], "{:,.0f}", None),
+    ("RSS before opening the library (MB)", lambda r: r["build"]["rss_before_mb"], "{:,.0f}", None),
+    (
+        "library file: SQLite + tantivy (MB)",
+        lambda r: (r["build"]["sqlite_bytes"] + r["build"]["tantivy_bytes"]) / MB,
+        "{:,.0f}",
+        None,
+    ),
+    ("  of which tantivy (MB)", lambda r: r["build"]["tantivy_bytes"] / MB, "{:,.0f}", None),
+    ("open after restart (s)", lambda r: r["serve"]["open_seconds"], "{:.2f}", ("≤", 3, 1_000_000)),
+    ("ask p50 (ms)", lambda r: _ms(r["serve"]["ask_seconds"], 0.5), "{:.2f}", ("≤", 2, 1_000_000)),
+    ("ask p99 (ms)", lambda r: _ms(r["serve"]["ask_seconds"], 0.99), "{:.2f}", ("≤", 20, 1_000_000)),
+    ("questions answered (of 200)", lambda r: r["serve"]["answered"], "{:.0f}", None),
+    (
+        "answer cites the article the question came from (of 150)",
+        lambda r: r["serve"]["found_own_article"],
+        "{:.0f}",
+        None,
+    ),
+    (
+        "add one article → next ask finds it (ms, median of 5)",
+        lambda r: _ms(r["serve"]["add_seconds"], 0.5),
+        "{:.0f}",
+        ("≤", 1000, 1_000_000),
+    ),
+    ("  added articles found (of 5)", lambda r: r["serve"]["added_visible"], "{:.0f}", None),
+    (
+        "remove one article → next ask (ms, median of 5)",
+        lambda r: _ms(r["serve"]["remove_seconds"], 0.5),
+        "{:.0f}",
+        None,
+    ),
+    ("  removed articles still cited (of 5)", lambda r: r["serve"]["removed_still_visible"], "{:.0f}", None),
+    ("background ingest during questions (articles)", lambda r: r["serve"]["ingest_articles"], "{:,.0f}", None),
+    (
+        "  its rate (passages/s)",
+        lambda r: r["serve"]["ingest_passages"] / r["serve"]["ingest_seconds"],
+        "{:,.0f}",
+        None,
+    ),
+    ("  questions asked meanwhile", lambda r: len(r["serve"]["during_ingest_seconds"]), "{:,.0f}", None),
+    ("  question p50 during ingest (ms)", lambda r: _ms(r["serve"]["during_ingest_seconds"], 0.5), "{:.1f}", None),
+    (
+        "  question p99 during ingest (ms)",
+        lambda r: _ms(r["serve"]["during_ingest_seconds"], 0.99),
+        "{:.1f}",
+        ("≤", 50, 1_000_000),
+    ),
+    (
+        "ask p50, no filter, every collection (ms)",
+        lambda r: _ms(r["serve"]["scoped_seconds"][SCOPES[0]], 0.5),
+        "{:.2f}",
+        None,
+    ),
+    *((f"  overhead of {scope} (%)", _overhead(scope), "{:+.0f}", ("≤", 20, 100_000)) for scope in SCOPES[1:]),
+    ("rank-bm25: questions timed", lambda r: r["bm25"]["questions"], "{:.0f}", None),
+    ("rank-bm25: analyze every passage (s)", lambda r: r["bm25"]["tokenize_seconds"], "{:,.1f}", None),
+    ("rank-bm25: BM25Okapi build (s)", lambda r: r["bm25"]["build_seconds"], "{:,.1f}", None),
+    ("rank-bm25: peak RSS (MB)", lambda r: r["bm25"]["peak_rss_mb"], "{:,.0f}", None),
+    ("rank-bm25: RSS retained, tokens freed (MB)", lambda r: r["bm25"]["retained_rss_mb"], "{:,.0f}", None),
+    ("rank-bm25: p50 (ms)", lambda r: _ms(r["bm25"]["ask_seconds"], 0.5), "{:,.1f}", None),
+    ("rank-bm25: p99 (ms)", lambda r: _ms(r["bm25"]["ask_seconds"], 0.99), "{:,.1f}", None),
+    (
+        "speed-up: rank-bm25 p50 / citebot ask p50 (×)",
+        lambda r: _ms(r["bm25"]["ask_seconds"], 0.5) / _ms(r["serve"]["ask_seconds"], 0.5),
+        "{:,.1f}",
+        ("≥", 1000, 1_000_000),
+    ),
+]
+
+
+def size_name(size: int) -> str:
+    for unit, name in ((1_000_000, "M"), (1_000, "k")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit}{name}"
+    return f"{size:,}"
+
+
+def report(results: dict[int, dict]) -> str:
+    """The markdown table of every measure, with growth from each size to the next and the targets."""
+    sizes = sorted(results)
+    steps = list(itertools.pairwise(sizes))
+    header = ["measure", *map(size_name, sizes), *(f"{size_name(a)}→{size_name(b)}" for a, b in steps), "target", "met"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, figure, style, target in ROWS:
+        values = {size: figure(results[size]) for size in sizes}
+        cells = [label, *(style.format(values[size]) for size in sizes)]
+        cells += [f"×{values[b] / values[a]:.1f}" if values[a] > 0 and values[b] > 0 else "—" for a, b in steps]
+        if target is None:
+            cells += ["", ""]
+        else:
+            comparison, threshold, at = target
+            cells.append(f"{comparison} {threshold:g} at {size_name(at)}")
+            if at not in values:
+                cells.append("not run")
+            else:
+                met = values[at] <= threshold if comparison == "≤" else values[at] >= threshold
+                cells.append("✓" if met else "✗")
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = [
+        f"rank-bm25 at 1M times {BM25_SAMPLE_AT_1M} of the 200 questions (every {QUESTIONS // BM25_SAMPLE_AT_1M}th).",
+        f"The background ingest adds {INGEST_ARTICLES:,} articles of 10 passages, or as many articles as the library"
+        " has when it is smaller (at 10k: about 1,000, doubling it).",
+        "Overheads compare p50 with the filter against p50 with no filter at all (collections=None).",
+    ]
+    return "\n".join([*lines, "", *notes])
+
+
+def print_report(results: dict[int, dict]) -> None:
+    print(report(results))
+    for size in sorted(results):
+        for step, what in (("build", "the build"), ("serve", f"{QUESTIONS} asks")):
+            if results[size][step].get("profile"):
+                print(f"\ncProfile of {what} at {size_name(size)}, top 10 cumulative:\n")
+                print(results[size][step]["profile"])
+
+
+WORKERS = {"build": measure_build, "serve": measure_serving, "bm25": measure_rank_bm25}
+
+
+def run_worker(step: str, size: int, workdir: Path, seed: int, profile: bool) -> dict:
+    command = [sys.executable, "-m", "bench.speed", "--worker", step, "--sizes", str(size), "--seed", str(seed)]
+    command += ["--workdir", str(workdir), *(["--profile"] if profile else [])]
+    subprocess.run(command, cwd=ROOT, check=True)
+    return json.loads((workdir / f"{step}.json").read_text())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", action="store_true", help="run the build and 200 asks under cProfile too")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results", help="folder for the JSON")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("index").setLevel(logging.WARNING)
+    if args.worker:
+        corpus = SyntheticCorpus(args.sizes[0], args.seed)
+        result = WORKERS[args.worker](corpus, args.workdir, args.profile)
+        (args.workdir / f"{args.worker}.json").write_text(json.dumps(result))
+        return
+    results: dict[int, dict] = {}
+    for size in args.sizes:
+        workdir = Path(tempfile.mkdtemp(prefix=f"citebot-speed-{size}-"))
+        try:
+            results[size] = {step: run_worker(step, size, workdir, args.seed, args.profile) for step in WORKERS}
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print_report(results)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
+    out = args.results / f"speed-{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"seed": args.seed, "machine": machine, "sizes": results}, indent=1))
+    print(f"\nraw results: {out}")
+
+
+if __name__ == "__main__":
+    main()
