@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 
 MAX_QUESTION_CHARS = 2_000  # longer pastes are cut: the work per question stays bounded
 FILTER = re.compile(r'(?<![\w/])(?P<key>[A-Za-z]{2,12}):(?P<value>"[^"]*"|[^\s"]+)')
 PHRASE = re.compile(r'"([^"]+)"')
+MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|</?[A-Za-z][^<>]{0,60}>", re.IGNORECASE | re.DOTALL)
 KNOWN_FILTERS = ("source", "after", "before")
 NOT_FILTERS = {"http", "https", "ftp", "mailto", "tel"}
 
@@ -32,7 +34,8 @@ def parse_question(
 ) -> ParsedQuestion:
     """Split the filters out of a question; keyword arguments (the Python API) add to those in the text.
     Filters that cannot be used become hints and the rest of the question still counts."""
-    text = question[:MAX_QUESTION_CHARS]
+    # Markup pasted around a question (tags, a script, entities) is not what is being asked.
+    text = html.unescape(MARKUP.sub(" ", question[:MAX_QUESTION_CHARS]))
     hints: list[str] = []
     found_sources = list(sources)
     dates = {"after": after, "before": before}
