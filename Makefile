@@ -11,12 +11,14 @@ TEST_STAMP := $(VENV)/.installed-test
 $(RUN_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . > $(VENV)/install.log 2>&1 \
+		|| (cat $(VENV)/install.log; exit 1)
 	@touch $@
 
 # The test tools too (pytest, pytest-asyncio, hypothesis, ruff).
 $(TEST_STAMP): $(RUN_STAMP)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' > $(VENV)/install.log 2>&1 \
+		|| (cat $(VENV)/install.log; exit 1)
 	@touch $@
 
 # The Telegram bot when TELEGRAM_BOT_TOKEN is set (in .env or the environment), else the terminal chat.

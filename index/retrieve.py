@@ -113,7 +113,9 @@ def find_answers(
         return Result(tuple(ranked), None, parsed.hints, _disagreement(ranked))
     top_scored, top = answers[0]
     if not is_answer(top_scored, terms, names, top.why.margin):
-        return Result(closest=top, hints=parsed.hints)
+        # The closest sentence is offered (marked as not an answer) only when it shares something real.
+        closest = top if is_further_answer(top_scored) else None
+        return Result(closest=closest, hints=parsed.hints)
     good = [top, *(answer for scored_, answer in answers[1:] if is_further_answer(scored_))][:k]
     return Result(tuple(good), None, parsed.hints, _disagreement(good))
 
