@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import lookup
 from .analysis import analyze
 from .articles import read_articles, read_bytes, read_html
 from .errors import CitebotError
-from .ingest import PreparedArticle, Splitters, content_hash, index_articles, prepare, source_of, write
 from .languages import detect_language
 from .models import GLOBAL_COLLECTION, AddReport, Answer, Article, Feedback, Skipped, Source, Stats
 from .query import day_number, parse_question
 from .retrieve import Result, Scope, find_answers
 from .search import Filters, PassageIndex
 from .store import Store
+from .writer import Progress, Writer
 
 logger = logging.getLogger(__name__)
-
-BATCH_ARTICLES = 200  # one transaction and one index commit per batch: each article is all in or all out
-Progress = Callable[[int, int], None]
 
 
 class Library:
@@ -32,9 +28,8 @@ class Library:
     def __init__(self, store: Store, index: PassageIndex) -> None:
         self._store = store
         self._index = index
-        self._splitters = Splitters(store)
-        self._write_lock = threading.RLock()
         self._languages: tuple[str, ...] | None = None  # of the articles, most common first; reset on writes
+        self._writer = Writer(store, index, on_change=self._forget_languages)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Library:
@@ -43,24 +38,11 @@ class Library:
         index_path = None if store.in_memory else Path(f"{store.path}.tantivy")
         index, fresh = PassageIndex.open_or_reset(index_path)
         library = cls(store, index)
-        library._repair(fresh)
+        library._writer.repair(fresh)
         return library
 
-    def _repair(self, fresh: bool) -> None:
-        """Bring the search index in line with the file after a crash, a lost index or a copied file."""
-        with self._store.reading() as db:
-            passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
-            pending = [row[0] for row in db.execute("SELECT article_id FROM pending_index")]
-        if fresh and passages:
-            logger.warning("no search index beside %s; building it", self._store.path)
-            self.rebuild()
-            return
-        if pending:
-            logger.info("finishing %d interrupted index updates", len(pending))
-            self._sync_index(pending)
-        if self._index.num_docs != passages:
-            logger.warning("search index out of step with %s; rebuilding it", self._store.path)
-            self.rebuild()
+    def _forget_languages(self) -> None:
+        self._languages = None
 
     # Adding and removing -----------------------------------------------------------------------------
 
@@ -99,90 +81,16 @@ class Library:
     def add_articles(
         self, articles: Iterable[Article], *, collection: str = GLOBAL_COLLECTION, progress: Progress | None = None
     ) -> AddReport:
-        articles = list(articles)
-        report = AddReport()
-        for start in range(0, len(articles), BATCH_ARTICLES):
-            batch = articles[start : start + BATCH_ARTICLES]
-            prepared, skipped, unchanged = [], [], []
-            known = self._known_hashes(collection, [article.source for article in batch])
-            for article in batch:
-                if not article.text.strip():
-                    skipped.append(Skipped(article.source, "no text"))
-                elif known.get(article.source) == content_hash(article):
-                    unchanged.append(source_of(article, collection))
-                else:
-                    prepared.append(prepare(article, self._splitters))
-            report += self._write_batch(prepared, collection)
-            report += AddReport(unchanged=tuple(unchanged), skipped=tuple(skipped))
-            if progress is not None:
-                progress(min(start + BATCH_ARTICLES, len(articles)), len(articles))
-        return report
-
-    def _known_hashes(self, collection: str, sources: list[str]) -> dict[str, str]:
-        # Checked before splitting and analysing, so re-adding an unchanged folder at start-up is cheap.
-        with self._store.reading() as db:
-            marks = ",".join("?" * len(sources))
-            rows = db.execute(
-                f"SELECT a.source, a.content_hash FROM articles a JOIN collections c ON c.id = a.collection_id"
-                f" WHERE c.name = ? AND a.source IN ({marks})",
-                [collection, *sources],
-            )
-            return dict(rows.fetchall())
-
-    def _write_batch(self, prepared: list[PreparedArticle], collection: str) -> AddReport:
-        added, unchanged, changed_ids, sentences = [], [], [], 0
-        with self._write_lock:
-            with self._store.transaction() as db:
-                for item in prepared:
-                    outcome, article_id, replaced = write(db, self._store, item, collection)
-                    source = source_of(item.article, collection)
-                    if outcome == "unchanged":
-                        unchanged.append(source)
-                        continue
-                    added.append(source)
-                    sentences += item.sentence_count
-                    changed_ids += [article_id, *replaced]
-                self._splitters.save(db)
-            self._sync_index(changed_ids)
-        return AddReport(tuple(added), tuple(unchanged), (), sentences)
-
-    def _sync_index(self, article_ids: Sequence[int]) -> None:
-        self._languages = None
-        if not article_ids:
-            return
-        with self._write_lock:
-            index_articles(self._store.writer, self._index, article_ids)
-            self._index.commit()
-            with self._store.transaction() as db:
-                db.executemany("DELETE FROM pending_index WHERE article_id = ?", [(i,) for i in article_ids])
+        """Add articles in batches; each batch is one transaction, so an article is all in or all out."""
+        return self._writer.add_articles(articles, collection, progress)
 
     def remove(self, source: str, *, collection: str = GLOBAL_COLLECTION) -> bool:
         """Remove the article with this source (or link) from the collection; False if there is none."""
-        with self._write_lock:
-            with self._store.transaction() as db:
-                row = db.execute(
-                    "SELECT a.id FROM articles a JOIN collections c ON c.id = a.collection_id"
-                    " WHERE c.name = ? AND (a.source = ? OR a.url = ?) ORDER BY a.id LIMIT 1",
-                    (collection, source, source),
-                ).fetchone()
-                if row is None:
-                    return False
-                db.execute("DELETE FROM articles WHERE id = ?", (row[0],))
-                db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (row[0],))
-            self._sync_index([row[0]])
-        return True
+        return self._writer.remove(source, collection)
 
     def rebuild(self) -> int:
         """Rebuild the search index from the library file; returns the number of passages indexed."""
-        with self._write_lock:
-            self._index.clear()
-            ids = [row[0] for row in self._store.writer.execute("SELECT id FROM articles ORDER BY id")]
-            for start in range(0, len(ids), 5_000):
-                index_articles(self._store.writer, self._index, ids[start : start + 5_000])
-            self._index.commit()
-            with self._store.transaction() as db:
-                db.execute("DELETE FROM pending_index")
-            return self._index.num_docs
+        return self._writer.rebuild()
 
     # Asking ------------------------------------------------------------------------------------------
 
@@ -285,7 +193,7 @@ class Library:
         """Keep a 👍 (+1) or 👎 (-1) on an answer, with the question, for tuning."""
         if vote not in (-1, 1):
             raise CitebotError("a vote is +1 or -1")
-        with self._write_lock, self._store.transaction() as db:
+        with self._store.transaction() as db:
             row = db.execute("SELECT text FROM sentences WHERE id = ?", (sentence_id,)).fetchone()
             if row is None:
                 raise CitebotError("that answer is no longer in the library")
@@ -302,9 +210,8 @@ class Library:
             return [Feedback(*row) for row in rows]
 
     def close(self) -> None:
-        with self._write_lock:
-            self._index.close()
-            self._store.close()
+        self._writer.close()
+        self._store.close()
 
     def __enter__(self) -> Library:
         return self

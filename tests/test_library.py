@@ -139,7 +139,7 @@ def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatc
             raise OSError("disk full")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr("index.library.write", write_then_fail)
+    monkeypatch.setattr("index.writer.write", write_then_fail)
     articles = [
         Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
         Article("Roads", "roads.md", "The road to Bamyan reopened."),
