@@ -1,0 +1,67 @@
+"""Articles in several languages in one library: each split and stemmed with its own rules, each question
+analysed in its own language."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Library
+
+ARTICLES = {
+    "en": (
+        "The new bridge over the river opened on Saturday. Engineers tested the bridges for three weeks.",
+        "How long did engineers test the bridge?",
+        "Engineers tested the bridges for three weeks.",
+    ),
+    "ru": (
+        "Новый мост через реку открыли в субботу. Инженеры проверяли мосты три недели.",
+        "Сколько недель инженеры проверяли мост?",
+        "Инженеры проверяли мосты три недели.",
+    ),
+    "de": (
+        "Die neue Brücke über den Fluss wurde am Samstag eröffnet. Die Ingenieure prüften die Brücken drei Wochen lang.",
+        "Wie lange prüften die Ingenieure die Brücke?",
+        "Die Ingenieure prüften die Brücken drei Wochen lang.",
+    ),
+    "fr": (
+        "Le nouveau pont sur la rivière a ouvert samedi. Les ingénieurs ont testé les ponts pendant trois semaines.",
+        "Combien de temps les ingénieurs ont-ils testé le pont ?",
+        "Les ingénieurs ont testé les ponts pendant trois semaines.",
+    ),
+    "es": (
+        "El nuevo puente sobre el río se abrió el sábado. Los ingenieros probaron los puentes durante tres semanas.",
+        "¿Cuánto tiempo probaron los ingenieros el puente?",
+        "Los ingenieros probaron los puentes durante tres semanas.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def library():
+    with Library.open(None) as lib:
+        for language, (text, _, _) in ARTICLES.items():
+            lib.add_text(text, title=f"Bridge ({language})", source=f"bridge-{language}")
+        yield lib
+
+
+@pytest.mark.parametrize("language", sorted(ARTICLES))
+def test_question_in_each_language_finds_the_sentence_in_that_language(library, language):
+    _, question, expected = ARTICLES[language]
+    [answer, *_] = library.ask(question)
+    assert answer.sentence == expected
+    assert answer.sources[0].source == f"bridge-{language}"
+
+
+def test_every_language_is_detected_and_reported(library):
+    assert set(library.stats().languages) == set(ARTICLES)
+
+
+def test_cjk_text_matches_on_characters():
+    with Library.open(None) as lib:
+        lib.add_text("东京的新桥在星期六开放。工程师测试了三个星期。", title="桥", source="zh")
+        answers = lib.ask("新桥什么时候开放")
+        assert answers and answers[0].sentence == "东京的新桥在星期六开放。"
+
+
+def test_question_mixing_scripts_does_not_crash(library):
+    assert isinstance(library.ask("bridge мост Brücke 桥 🌉 puente?"), list)
