@@ -15,7 +15,6 @@ from telegram import (
 )
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -35,6 +34,8 @@ from bot.handlers_channel import channel_post, my_membership
 from bot.handlers_common import SERVICES, Services, ignore_bots, services
 from bot.handlers_inline import inline_query
 from bot.handlers_sources import sources_command, stats_command
+from bot.redact import hide_in_logs
+from bot.resilience import RetryingRateLimiter
 from bot.settings import Settings
 from bot.state import BotState
 from index import Library
@@ -73,13 +74,29 @@ ADMIN_COMMANDS = [
 ]
 
 
-def build_application(settings: Settings, library: Library) -> Application:
-    """The bot, every handler registered in the order a reader meets them, ready to run."""
+def build_application(settings: Settings, library: Library, *, http_timeout: float | None = None) -> Application:
+    """The bot, every handler registered in the order a reader meets them, ready to run.
+
+    `http_timeout` is how long each Bot API call may take to connect, send and be answered (on top of
+    the long-poll wait for getUpdates); None keeps PTB's 5 seconds.
+    """
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set: the Telegram bot cannot start without it")
+    # Before the builder runs: PTB logs the Bot API URL, token included, at DEBUG as the bot is made.
+    hide_in_logs(settings.telegram_bot_token.partition(":")[2], settings.webhook_secret)
+    builder = ApplicationBuilder()
+    if http_timeout is not None:
+        for set_timeout in (
+            builder.connect_timeout,
+            builder.read_timeout,
+            builder.write_timeout,
+            builder.get_updates_connect_timeout,
+            builder.get_updates_read_timeout,
+            builder.get_updates_write_timeout,
+        ):
+            set_timeout(http_timeout)
     application = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        builder.token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .concurrent_updates(settings.concurrent_updates)
@@ -87,7 +104,8 @@ def build_application(settings: Settings, library: Library) -> Application:
         .connection_pool_size(settings.concurrent_updates + 8)
         .pool_timeout(10.0)
         .rate_limiter(
-            AIORateLimiter(
+            # PTB's AIORateLimiter, which also sends a call again after a 5xx or a connection that failed.
+            RetryingRateLimiter(
                 overall_max_rate=settings.rate_limit_per_second,
                 group_max_rate=settings.rate_limit_group_per_minute,
                 max_retries=3,

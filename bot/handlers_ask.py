@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType, MessageLimit
@@ -79,12 +80,10 @@ def addressed_question(message: Message, bot: Bot) -> str | None:
     text = message.text or message.caption
     if not text:
         return None
-    kinds = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    entities = message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
     handle = f"@{bot.username}".lower()
     mentions = [
         part
-        for entity, part in entities.items()
+        for entity, part in _mentions(text, message.entities if message.text else message.caption_entities)
         if (entity.type == MessageEntity.MENTION and part.lower() == handle)
         or (entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot.id)
     ]
@@ -95,6 +94,18 @@ def addressed_question(message: Message, bot: Bot) -> str | None:
     for part in mentions:
         text = text.replace(part, " ")
     return " ".join(text.split())
+
+
+def _mentions(text: str, entities: Sequence[MessageEntity]) -> list[tuple[MessageEntity, str]]:
+    """(entity, its text) for mentions. Not Message.parse_entities: it fails on a lone surrogate (half an
+    emoji, which some clients send) and the message would go unanswered."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    kinds = (MessageEntity.MENTION, MessageEntity.TEXT_MENTION)
+    return [
+        (entity, units[2 * entity.offset : 2 * (entity.offset + entity.length)].decode("utf-16-le", "surrogatepass"))
+        for entity in entities
+        if entity.type in kinds
+    ]
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
@@ -109,7 +120,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         if verdict is not Flood.ANSWER:
             return
     question = replies.clean(question).strip()
-    if not question:
+    # Zero-width and direction marks are invisible too: a question of only those has no words to search.
+    if not any(char.isprintable() and not char.isspace() for char in question):
         await reply_html(message, EMPTY_QUESTION)
         return
     note = ""

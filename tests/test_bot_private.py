@@ -172,7 +172,7 @@ async def test_a_telegram_error_is_logged_with_context_without_the_token_and_the
     run_bot, make_library, error_log, caplog
 ):
     bot, user, chat = await start_with_articles(run_bot, make_library)
-    bot.server.fail_next("sendMessage", status=500)
+    bot.server.fail_next("sendMessage", count=4, status=500)  # the first try and its three retries
     with caplog.at_level(logging.DEBUG):
         bot.server.send_text(chat, user, "Who built the harbour lighthouse?")
         record = await error_log.wait_for()

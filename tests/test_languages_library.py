@@ -19,7 +19,8 @@ ARTICLES = {
         "Инженеры проверяли мосты три недели.",
     ),
     "de": (
-        "Die neue Brücke über den Fluss wurde am Samstag eröffnet. Die Ingenieure prüften die Brücken drei Wochen lang.",
+        "Die neue Brücke über den Fluss wurde am Samstag eröffnet. "
+        "Die Ingenieure prüften die Brücken drei Wochen lang.",
         "Wie lange prüften die Ingenieure die Brücke?",
         "Die Ingenieure prüften die Brücken drei Wochen lang.",
     ),

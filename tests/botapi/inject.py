@@ -39,8 +39,9 @@ def _addressed_to_bot(state: State, message: dict[str, Any]) -> bool:
     text = message.get("text", message.get("caption", ""))
     name = (state.bot.username or "").lower()
     for entity in message.get("entities", message.get("caption_entities", [])):
-        words = text.encode("utf-16-le")[2 * entity["offset"] : 2 * (entity["offset"] + entity["length"])]
-        word = words.decode("utf-16-le").lower()
+        units = text.encode("utf-16-le", "surrogatepass")
+        word = units[2 * entity["offset"] : 2 * (entity["offset"] + entity["length"])]
+        word = word.decode("utf-16-le", "surrogatepass").lower()
         if entity["type"] == "mention" and word == f"@{name}":
             return True
         if entity["type"] == "bot_command" and ("@" not in word or word.endswith(f"@{name}")):

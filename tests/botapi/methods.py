@@ -7,8 +7,8 @@ from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from tests.botapi import messages
-from tests.botapi.messages import Params, truthy
+from tests.botapi import messages, webhook
+from tests.botapi.messages import Params
 from tests.botapi.state import ApiChat, State
 from tests.botapi.validate import ApiError, as_json, bad_request, commands, scope_key
 
@@ -41,6 +41,7 @@ def get_updates(state: State, params: Params) -> list[Params]:
     deadline = time.monotonic() + max(float(params.get("timeout") or 0), 0.0)
     with state.cond:
         state.polls += 1
+        webhook.refuse_polling(state)
         state.poller += 1
         me = state.poller
         state.cond.notify_all()  # an older poll still waiting now ends with a conflict
@@ -57,19 +58,8 @@ def get_updates(state: State, params: Params) -> list[Params]:
             state.cond.wait(remaining)
             if state.poller != me:
                 raise ApiError(409, CONFLICT)
+            webhook.refuse_polling(state)
         return list(islice(queue, limit))
-
-
-def delete_webhook(state: State, params: Params) -> bool:
-    with state.cond:
-        if truthy(params.get("drop_pending_updates")):
-            state.updates.clear()
-        return True
-
-
-def get_webhook_info(state: State, params: Params) -> Params:
-    with state.cond:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(state.updates)}
 
 
 def _scope(state: State, params: Params) -> str:
@@ -181,8 +171,9 @@ METHODS: dict[str, Callable[[State, Params], Any]] = {
     for name, handler in {
         "getMe": get_me,
         "getUpdates": get_updates,
-        "deleteWebhook": delete_webhook,
-        "getWebhookInfo": get_webhook_info,
+        "setWebhook": webhook.set_webhook,
+        "deleteWebhook": webhook.delete_webhook,
+        "getWebhookInfo": webhook.get_webhook_info,
         "setMyCommands": set_my_commands,
         "deleteMyCommands": delete_my_commands,
         "getMyCommands": get_my_commands,

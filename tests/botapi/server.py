@@ -7,8 +7,9 @@ from types import TracebackType
 from typing import Any
 
 from tests.botapi import faults, inject, record, transport
-from tests.botapi.state import ApiCall, ApiChat, ApiUser, ChatRef, State, UserRef
+from tests.botapi.state import ApiCall, ApiChat, ApiUser, ChatRef, State, UserRef, Webhook
 from tests.botapi.validate import scope_key
+from tests.botapi.webhook import Deliverer
 
 
 class BotApiServer:
@@ -34,6 +35,7 @@ class BotApiServer:
         self.state = State(self.bot_user, privacy_mode, strict_html)
         self._address = (host, port)
         self._http: tuple[Any, Any] | None = None
+        self._deliverer: Deliverer | None = None
 
     # -- lifecycle
 
@@ -41,11 +43,16 @@ class BotApiServer:
         """Bind (port 0 picks a free one) and serve in a daemon thread."""
         if self._http is None:
             self._http = transport.serve(self, *self._address)
+            self._deliverer = Deliverer(self)
+            self._deliverer.start()
         return self
 
     def stop(self) -> None:
         """End long polls, close connections and free the port."""
         if self._http is not None:
+            if self._deliverer is not None:
+                self._deliverer.stop()
+                self._deliverer = None
             with self.state.cond:
                 self.state.closed = True
                 self.state.cond.notify_all()
@@ -247,6 +254,11 @@ class BotApiServer:
             return {"polls": state.polls, "calls": len(state.calls), "pending_updates": len(state.updates),
                     "dropped_updates": state.dropped_updates}  # fmt: skip
 
+    def webhook(self) -> Webhook | None:
+        """The webhook the bot set (url and secret_token), or None while it polls."""
+        with self.state.cond:
+            return self.state.webhook
+
     # -- faults
 
     def fail_next(
@@ -261,6 +273,27 @@ class BotApiServer:
         no answer and the call has no effect.
         """
         faults.plan(self.state, method, count, status, retry_after, delay, drop)
+
+    def pending_faults(self, method: str) -> int:
+        """Faults planned for `method` that no call has met yet."""
+        with self.state.cond:
+            return len(self.state.faults.get(method.lower(), ()))
+
+    def wait_faults(self, method: str, left: int = 0, timeout: float = 10.0) -> None:
+        """Block until calls of `method` have met all but `left` of its planned faults; AssertionError if not."""
+        state = self.state
+        with state.cond:
+            if not state.cond.wait_for(lambda: len(state.faults.get(method.lower(), ())) <= left, timeout):
+                raise AssertionError(f"{method} met too few of its faults within {timeout}s")
+
+    def cut_polls(self, timeout: float = 10.0) -> int:
+        """Close the connection of every getUpdates waiting now, unanswered: the network failing mid-poll.
+
+        Waits up to `timeout` seconds for a poll to be waiting; returns how many were cut.
+        """
+        if self._http is None:
+            raise RuntimeError("the server is not started")
+        return transport.cut_polls(self._http[0], timeout)
 
 
 def start_server(**options: Any) -> BotApiServer:

@@ -9,6 +9,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from tests.botapi.validate import bad_request
@@ -99,6 +100,15 @@ class Fault:
     drop: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where setWebhook asked updates to be POSTed, and the secret header that proves they come from us."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+
+
 @dataclass(slots=True)
 class StoredFile:
     file_id: str
@@ -134,6 +144,9 @@ class State:
     queries: dict[str, bool] = field(default_factory=dict)  # callback and inline query ids -> answered
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # descriptions and names set by the bot
+    webhook: Webhook | None = None  # while set, updates are POSTed there and getUpdates is refused
+    webhook_error: tuple[int, str] | None = None  # (date, message) of the last failed delivery
+    webhook_deliveries: int = 0
     closed: bool = False
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -194,7 +207,10 @@ class State:
     def add_file(self, content: bytes, folder: str, name: str) -> StoredFile:
         """Keep uploaded or injected bytes so getFile and the file route can serve them."""
         file_id = self.new_id("BQACAgIAAxkBAAI")
-        stored = StoredFile(file_id, self.new_id("AgAD"), f"{folder}/file_{len(self.files)}_{name}", content)
+        # Like Telegram's "documents/file_12.txt": the sender's file name (maybe "../../x.txt") stays out.
+        suffix = PurePosixPath(name.replace("\\", "/")).suffix
+        suffix = suffix if suffix[1:].isalnum() else ""
+        stored = StoredFile(file_id, self.new_id("AgAD"), f"{folder}/file_{len(self.files)}{suffix}", content)
         self.files[file_id] = stored
         return stored
 
@@ -219,4 +235,7 @@ class State:
     def take_fault(self, method: str) -> Fault | None:
         """The next planned fault for `method` (lower-cased), consuming it."""
         planned = self.faults.get(method)
-        return planned.popleft() if planned else None
+        if not planned:
+            return None
+        self.cond.notify_all()  # for wait_faults
+        return planned.popleft()

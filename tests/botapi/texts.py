@@ -15,7 +15,8 @@ _LINK_SCHEMES = ("http", "https", "tg", "ton", "tonsite")
 
 def utf16_len(text: str) -> int:
     """Length of `text` in UTF-16 code units, the unit of every offset in the Bot API."""
-    return len(text.encode("utf-16-le")) // 2
+    # surrogatepass: a lone surrogate (half an emoji, cut by a client) is one code unit, not an error.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _is_word(char: str) -> bool:

@@ -70,6 +70,14 @@ def decode_params(content_type: str, body: bytes, query: str) -> dict[str, Any]:
     return {**{name: _form_value(name, value) for name, value in form}, **typed}
 
 
+def encode_json(body: Any) -> bytes:
+    """UTF-8 JSON as Telegram sends it; a lone surrogate (no UTF-8 form) goes out as a \\ud800 escape."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: PTB's httpx pool reuses connections
     disable_nagle_algorithm = True  # headers and body go out in two writes: without this, 40 ms stalls
@@ -141,12 +149,19 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.status:
             self.answer(fault.status, faults.refusal(fault))
             return
-        if fault is not None and method.lower() == "getupdates":
+        polling = method.lower() == "getupdates"
+        if fault is not None and polling:
             params["timeout"] = 0  # the late answer stands for a slow network, not a long poll
+        if polling:
+            with self.server.lock:
+                self.server.polling.add(self.connection)
         try:
             status, answer = 200, {"ok": True, "result": methods.call(state, method, params)}
         except ApiError as error:
             status, answer = error.status, error.to_json()
+        finally:
+            with self.server.lock:
+                self.server.polling.discard(self.connection)
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)  # the call took effect; only its answer is late
         self.answer(status, answer)
@@ -167,8 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_bytes(200, stored.content, "application/octet-stream")
 
     def answer(self, status: int, body: Any) -> None:
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        self.send_bytes(status, data, "application/json")
+        self.send_bytes(status, encode_json(body), "application/json")
 
     def send_bytes(self, status: int, data: bytes, content_type: str) -> None:
         try:
@@ -191,6 +205,7 @@ class _HttpServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.connections: set[socket.socket] = set()
         self.busy: set[socket.socket] = set()  # connections whose request is being answered
+        self.polling: set[socket.socket] = set()  # connections waiting in a getUpdates long poll
         self.closing = False
         self.stopping = threading.Event()  # cuts short the late answers of delay faults
         super().__init__(address, _Handler)
@@ -207,6 +222,21 @@ class _HttpServer(ThreadingHTTPServer):
         for connection in open_now:
             with contextlib.suppress(OSError):  # closed by its client meanwhile
                 connection.shutdown(socket.SHUT_RDWR)
+
+
+def cut_polls(httpd: _HttpServer, timeout: float) -> int:
+    """Close every connection waiting in a long poll, unanswered, once there is one; how many there were."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with httpd.lock:
+            waiting = list(httpd.polling)
+        if waiting or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    for connection in waiting:
+        with contextlib.suppress(OSError):  # it ended meanwhile
+            connection.shutdown(socket.SHUT_RDWR)
+    return len(waiting)
 
 
 def serve(api: BotApiServer, host: str, port: int) -> tuple[_HttpServer, threading.Thread]:
