@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 
 from .related import Related
@@ -58,6 +59,7 @@ NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 PLACE = re.compile(r"\b(?:in|at|from|near|into|across|to)\s+(?:the\s+)?[A-Z][\w-]+")
 NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*\d|\d")
 SHARED_CLAUSE_WORDS = 6
+MIN_CLAUSE_OVERLAP = 0.2
 SAME_NUMBERS_OVERLAP = 0.5
 TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE}
 
@@ -100,42 +102,41 @@ def score_candidates(
     for extra in related:
         own_scores = own_scores + extra.weight * bm25.get_scores([extra.term])
     unique_terms = frozenset(question_terms)
-    total_weight = sum(term_weight(t) for t in unique_terms) or 1.0
+    idfs = {t: idf(t) for t in unique_terms}
+    weights = {t: term_weight(t) for t in unique_terms}
+    total_weight = sum(weights.values()) or 1.0
     top_passage = max(c.passage_score for c in usable) or 1.0
     cue = TYPE_CUES.get(question_type or "")
     asked = question_text.casefold()
-    bigrams = {(a, b): min(idf(a), idf(b)) for a, b in pairwise(question_terms) if a != b}
+    bigrams = {(a, b): min(idfs[a], idfs[b]) for a, b in pairwise(question_terms) if a != b}
     scored = []
     for candidate, own in zip(usable, own_scores, strict=True):
-        own_terms = unique_terms.intersection(candidate.row.terms)
-        own_terms |= {r.stands_for for r in related if r.term in candidate.row.terms}
+        row = candidate.row
+        own_terms = unique_terms.intersection(row.terms)
+        own_terms |= {r.stands_for for r in related if r.term in row.terms}
         previous_terms = _terms_of(candidate.previous) & unique_terms - own_terms
         next_terms = _terms_of(candidate.next) & unique_terms - own_terms - previous_terms
-        refers_back = bool(PRONOUN_START.match(candidate.row.text))
+        if not (own_terms or previous_terms or next_terms):
+            continue  # nothing of the question here or next door: it cannot be the answer
+        refers_back = bool(PRONOUN_START.match(row.text))
         score = float(own)
-        score += (PRONOUN_PREVIOUS_WEIGHT if refers_back else PREVIOUS_WEIGHT) * sum(idf(t) for t in previous_terms)
-        score += NEXT_WEIGHT * sum(idf(t) for t in next_terms)
+        score += (PRONOUN_PREVIOUS_WEIGHT if refers_back else PREVIOUS_WEIGHT) * sum(idfs[t] for t in previous_terms)
+        score += NEXT_WEIGHT * sum(idfs[t] for t in next_terms)
         score += PASSAGE_WEIGHT * candidate.passage_score / top_passage * max(float(own), 0.0)
-        if bigrams:
-            pairs = set(pairwise(candidate.row.terms))
+        if bigrams and len(own_terms) > 1:
+            pairs = set(pairwise(row.terms))
             score += BIGRAM_WEIGHT * sum(weight for pair, weight in bigrams.items() if pair in pairs)
-        matched_weight = sum(term_weight(t) for t in own_terms)
-        matched_weight += (1.0 if refers_back else NEIGHBOUR_COVERAGE) * sum(term_weight(t) for t in previous_terms)
-        matched_weight += NEIGHBOUR_COVERAGE * sum(term_weight(t) for t in next_terms)
-        score *= COORDINATION + (1.0 - COORDINATION) * matched_weight / total_weight
-        if cue is not None and own > 0 and _has_new_answer_type(candidate.row.text, cue, asked):
+        matched_weight = sum(weights[t] for t in own_terms)
+        matched_weight += (1.0 if refers_back else NEIGHBOUR_COVERAGE) * sum(weights[t] for t in previous_terms)
+        matched_weight += NEIGHBOUR_COVERAGE * sum(weights[t] for t in next_terms)
+        coverage = matched_weight / total_weight
+        score *= COORDINATION + (1.0 - COORDINATION) * coverage
+        if cue is not None and own > 0 and _has_new_answer_type(row.text, cue, asked):
             score *= 1.0 + QUESTION_TYPE_BONUS
-        if any(defines_acronym(candidate.row.text, acronym) for acronym in acronyms):
+        if any(defines_acronym(row.text, acronym) for acronym in acronyms):
             score *= 1.0 + ACRONYM_BONUS
-        scored.append(
-            Scored(
-                candidate=candidate,
-                score=score,
-                coverage=matched_weight / total_weight,
-                matched=frozenset(own_terms | previous_terms | next_terms),
-                missing=unique_terms - own_terms - previous_terms - next_terms,
-            )
-        )
+        matched = own_terms | previous_terms | next_terms
+        scored.append(Scored(candidate, score, coverage, frozenset(matched), unique_terms - matched))
     scored.sort(key=lambda s: (-s.score, s.candidate.row.id))
     return scored
 
@@ -205,15 +206,18 @@ def same_statement(first: SentenceRow, second: SentenceRow, different_articles: 
     numbers_a, numbers_b = set(NUMBER_IN_TEXT.findall(a)), set(NUMBER_IN_TEXT.findall(b))
     if numbers_a != numbers_b:
         return False  # the same words around other numbers are a different statement (1,200 ships, 1,450 ships)
-    words_a, words_b = a.split(), b.split()
-    match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match()
-    if match.size >= SHARED_CLAUSE_WORDS and match.size * 2 >= min(len(words_a), len(words_b)):
-        return True
     terms_a, terms_b = set(first.terms), set(second.terms)
     overlap = len(terms_a & terms_b) / max(len(terms_a | terms_b), 1)
-    return bool(numbers_a) and overlap >= SAME_NUMBERS_OVERLAP
+    if numbers_a and overlap >= SAME_NUMBERS_OVERLAP:
+        return True
+    if overlap < MIN_CLAUSE_OVERLAP:
+        return False  # cheap: sentences this different cannot share a clause that is half of either
+    words_a, words_b = a.split(), b.split()
+    match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match()
+    return match.size >= SHARED_CLAUSE_WORDS and match.size * 2 >= min(len(words_a), len(words_b))
 
 
+@lru_cache(maxsize=4096)
 def fold_text(sentence: str) -> str:
     """What two sentences share when they are "the same": case, quotes, spacing and end punctuation aside."""
     text = sentence.casefold()

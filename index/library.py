@@ -140,6 +140,8 @@ class Library:
         if languages is None:
             rows = db.execute("SELECT language FROM articles GROUP BY language ORDER BY count(*) DESC")
             languages = self._languages = tuple(row[0] for row in rows)
+        if len(languages) == 1:
+            return languages[0]  # one language in the library: only its terms can match
         detected = detect_language(text)
         if detected in languages or not languages:
             return detected

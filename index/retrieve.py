@@ -25,8 +25,9 @@ from .related import correct_spelling, related_terms
 from .scoring import lucene_idf
 from .search import Filters, PassageIndex
 
-PASSAGES_TO_READ = 24
-UNKNOWN_WORD_WEIGHT = 0.5  # candidate sentences come from this many of the best passages
+PASSAGES_TO_READ = 24  # candidate sentences come from this many of the best passages
+UNKNOWN_WORD_WEIGHT = 0.5
+FOLD_CANDIDATES = 60  # sentences ranked below these cannot change which answers are shown, only cost time
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,7 @@ def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]], limit
     """Group sentences that state the same thing (see same_statement). Within equally good groups, the newer
     article comes first."""
     groups: list[list[Scored]] = []
-    for item in scored:
+    for item in scored[:FOLD_CANDIDATES]:
         article = articles[item.candidate.row.passage_id][0]
         for group in groups:
             lead = group[0]

@@ -35,7 +35,22 @@ class LuceneBM25(BM25Okapi):
 
     def _calc_idf(self, nd: dict[str, int]) -> None:
         if self._external_idf is not None:
-            self.idf = {word: self._external_idf(word) for word in nd}
+            # Looked up only for the words a question asks about, not for every word of every candidate.
+            self.idf = _LazyIdf(self._external_idf)
+            self.average_idf = 0.0
         else:
             self.idf = {word: lucene_idf(self.corpus_size, freq) for word, freq in nd.items()}
-        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+            self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+
+
+class _LazyIdf(dict):
+    """IDF by word, computed the first time rank-bm25 asks for it (it calls `.get`)."""
+
+    def __init__(self, compute: Callable[[str], float]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def get(self, word: str, default: float | None = None) -> float:
+        if word not in self:
+            self[word] = self._compute(word)
+        return self[word]
