@@ -34,8 +34,8 @@ from bot.handlers_channel import channel_post, my_membership
 from bot.handlers_common import SERVICES, Services, ignore_bots, services
 from bot.handlers_inline import inline_query
 from bot.handlers_sources import sources_command, stats_command
+from bot.pacing import RetryingRateLimiter
 from bot.redact import hide_in_logs
-from bot.resilience import RetryingRateLimiter
 from bot.settings import Settings
 from bot.state import BotState
 from index import Library
@@ -105,11 +105,7 @@ def build_application(settings: Settings, library: Library, *, http_timeout: flo
         .pool_timeout(10.0)
         .rate_limiter(
             # PTB's AIORateLimiter, which also sends a call again after a 5xx or a connection that failed.
-            RetryingRateLimiter(
-                overall_max_rate=settings.rate_limit_per_second,
-                group_max_rate=settings.rate_limit_group_per_minute,
-                max_retries=3,
-            )
+            RetryingRateLimiter(settings.rate_limit_per_second, settings.rate_limit_group_per_minute, max_retries=3)
         )
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -72,6 +72,11 @@ async def edit_html(message: Message, text: str, *, markup: InlineKeyboardMarkup
 
 async def show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
     """Show "typing…" while the library works; a failure here must not cost the answer."""
+    # One action shows for seconds: a user firing off questions needs one, not a request per question.
+    recent = services(context).state.typing
+    if recent.get(chat_id)[0]:
+        return
+    recent.put(chat_id, True)
     try:
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     except TelegramError as error:

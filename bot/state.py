@@ -132,6 +132,7 @@ class BotState:
     scopes: GroupScopes
     admins: TimedCache  # group id -> frozenset of admin user ids
     links: TimedCache  # ('group', id) -> its channel id or None; ('channel', id) -> its group id or None
+    typing: TimedCache  # chat id -> True while a "typing…" sent there still shows
 
     @classmethod
     def open(cls, path: str, *, default_scope: str, flood_limit: int) -> BotState:
@@ -141,4 +142,5 @@ class BotState:
             scopes=GroupScopes(path, default_scope),
             admins=TimedCache(ttl=60.0),  # promotions take effect within a minute
             links=TimedCache(ttl=3600.0),
+            typing=TimedCache(ttl=4.0),  # Telegram shows the action for 5 s, or until the bot's next message
         )

@@ -17,7 +17,7 @@ from .query import day_number
 from .search import IndexedPassage, PassageIndex
 from .store import Store
 
-LANGUAGE_SAMPLE_CHARS = 2_000
+LANGUAGE_SAMPLE_CHARS = 600  # enough to tell a language; py3langid costs time per character
 
 
 @dataclass(frozen=True, slots=True)
