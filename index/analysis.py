@@ -22,9 +22,9 @@ from .languages import (
     detect_language,
     language_config,
 )
+from .numbers import MAX_TERM_CHARS, NUMBER_RE, NUMBER_SEPARATOR, SEPARATOR_RE, Span, number_spans
 from .stopwords import UNIVERSAL_STOPWORDS, word_list
 
-MAX_TERM_CHARS = 40
 MAX_QUESTION_CHARS = 2_000
 
 
@@ -72,7 +72,7 @@ def _marks() -> str:
 _CJK = HAN + KANA + HANGUL
 _LETTER_OR_DIGIT = f"[^\\W_{_CJK}]"
 _WORD = f"{_LETTER_OR_DIGIT}+(?:[{_marks()}]+{_LETTER_OR_DIGIT}*)*"
-_NUMBER_SEPARATOR = r"(?<=\d)(?:[.,]|[\u00a0\u202f\u2009](?=\d{3}(?!\d)))(?=\d)"
+_NUMBER_SEPARATOR = NUMBER_SEPARATOR
 _CONNECTOR = f"(?:['‘’]|[-\u2010\u2011]|{_NUMBER_SEPARATOR})"
 _LETTER = f"[^\\W\\d_{_CJK}]"
 _ACRONYM = f"{_LETTER}(?:\\.{_LETTER})+(?!{_LETTER_OR_DIGIT})\\.?"
@@ -82,11 +82,9 @@ _TOKEN_RE = re.compile(f"(?=[^\\W_])[{_CJK}]|{_ACRONYM}|{_WORD}(?:{_CONNECTOR}{_
 _CJK_RE = re.compile(f"[{_CJK}]")
 _ACRONYM_RE = re.compile(_ACRONYM)
 _HYPHENATED_PART_RE = re.compile("[^-\u2010\u2011]+")
-_SEPARATOR_RE = re.compile(_NUMBER_SEPARATOR)
-_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009]\d+)*")
+_SEPARATOR_RE = SEPARATOR_RE
+_NUMBER_RE = NUMBER_RE
 _LAST_WORD_RE = re.compile(r"\S+\Z")
-
-Span = tuple[int, int, str | None]
 
 
 def tokenize(text: str, language: str = "en") -> list[Token]:
@@ -200,7 +198,7 @@ def _spans(surface: str, code: str) -> tuple[Span, ...]:
 
 def _part_spans(part: str, offset: int, code: str, config: LanguageConfig) -> list[Span]:
     if _NUMBER_RE.fullmatch(part):
-        return _number_spans(part, offset, config)
+        return number_spans(part, offset, config)
     if not _SEPARATOR_RE.search(part):
         return [(offset, offset + len(part), _word_term(part, code, config))]
     spans: list[Span] = []  # "1.5kg": a number glued to a word
@@ -232,41 +230,3 @@ def _word_term(raw: str, code: str, config: LanguageConfig) -> str | None:
     if not is_acronym and word in _stopwords(code):
         return None
     return _stemmer(config.snowball)(word) if config.snowball else word
-
-
-def _number_spans(part: str, offset: int, config: LanguageConfig) -> list[Span]:
-    groups, separators, start = [], [], 0
-    for match in _SEPARATOR_RE.finditer(part):
-        groups.append((start, match.start()))
-        separators.append(match.group())
-        start = match.end()
-    groups.append((start, len(part)))
-    digits = [_fold(part[s:e]) for s, e in groups]
-    term = _number_term(digits, separators, config.thousands)
-    if term is not None:
-        return [(offset, offset + len(part), term if len(term) <= MAX_TERM_CHARS else None)]
-    return [(offset + s, offset + e, _integer(d)) for (s, e), d in zip(groups, digits, strict=True)]
-
-
-def _number_term(digits: list[str], separators: list[str], thousands: str) -> str | None:
-    """One term for a number written with separators, or None when they separate several numbers."""
-    if not separators:
-        return _integer(digits[0])
-    if _grouped(digits, separators) and (separators[0] in thousands or len(separators) > 1):
-        return _integer("".join(digits))
-    last, before = separators[-1], separators[:-1]
-    if last in ".," and (not before or (last not in before and _grouped(digits[:-1], before))):
-        fraction = digits[-1].rstrip("0")
-        whole = _integer("".join(digits[:-1]))
-        return f"{whole}p{fraction}" if fraction else whole
-    return None
-
-
-def _grouped(digits: list[str], separators: list[str]) -> bool:
-    """Thousands grouping: one kind of separator, 1-3 digits, then groups of exactly 3."""
-    return len(set(separators)) == 1 and 1 <= len(digits[0]) <= 3 and all(len(d) == 3 for d in digits[1:])
-
-
-def _integer(digits: str) -> str | None:
-    number = digits.lstrip("0") or "0"
-    return number if len(number) <= MAX_TERM_CHARS else None
