@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from .query import day_number
 from .search import IndexedPassage, PassageIndex
 from .store import Store
 
+SOURCE_WORD = re.compile(r"[^\W_]+")
 LANGUAGE_SAMPLE_CHARS = 600  # enough to tell a language; py3langid costs time per character
 
 
@@ -143,7 +145,8 @@ def index_articles(db: sqlite3.Connection, index: PassageIndex, article_ids: Ite
         chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.execute(
-            f"SELECT p.id, p.article_id, a.collection_id, a.published, s.terms FROM passages p"
+            f"SELECT p.id, p.article_id, a.collection_id, a.published,"
+            f" a.source || ' ' || a.title || ' ' || coalesce(a.url, ''), s.terms FROM passages p"
             f" JOIN articles a ON a.id = p.article_id JOIN sentences s ON s.passage_id = p.id"
             f" WHERE p.article_id IN ({marks}) ORDER BY p.id, s.position",
             chunk,
@@ -151,16 +154,22 @@ def index_articles(db: sqlite3.Connection, index: PassageIndex, article_ids: Ite
         index.add(_passages_from_rows(rows))
 
 
-def _passages_from_rows(rows: Iterable[tuple[int, int, int, str | None, str]]) -> Iterable[IndexedPassage]:
-    current: list | None = None
-    for passage_id, article_id, collection_id, published, terms in rows:
-        if current is None or current[0] != passage_id:
+def source_words(text: str) -> tuple[str, ...]:
+    """The words a source: filter matches on: lowercase runs of letters and digits."""
+    return tuple(SOURCE_WORD.findall(text.casefold()))
+
+
+def _passages_from_rows(rows: Iterable[tuple[int, int, int, str | None, str, str]]) -> Iterable[IndexedPassage]:
+    current: IndexedPassage | None = None
+    for passage_id, article_id, collection_id, published, source, terms in rows:
+        if current is None or current.passage_id != passage_id:
             if current is not None:
-                yield IndexedPassage(current[0], current[1], current[2], current[3], current[4])
-            current = [passage_id, article_id, collection_id, day_number(published), []]
-        current[4].extend(terms.split())
+                yield current
+            words = source_words(source)
+            current = IndexedPassage(passage_id, article_id, collection_id, day_number(published), [], words)
+        current.terms.extend(terms.split())
     if current is not None:
-        yield IndexedPassage(current[0], current[1], current[2], current[3], current[4])
+        yield current
 
 
 def source_of(article: Article, collection: str) -> Source:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import lookup
 from .analysis import analyze
 from .articles import read_articles, read_bytes, read_html
 from .errors import CitebotError
+from .ingest import source_words
 from .languages import detect_language
 from .models import GLOBAL_COLLECTION, AddReport, Answer, Article, Feedback, Skipped, Source, Stats
 from .query import day_number, parse_question
@@ -117,21 +119,20 @@ class Library:
             ids = None if collections is None else tuple(lookup.collection_ids(db, collections))
             if ids == ():
                 return Result(hints=parsed.hints)
-            article_ids = None
-            if parsed.sources:
-                article_ids = tuple(lookup.matching_articles(db, parsed.sources, ids))
-                if not article_ids:
-                    names = ", ".join(parsed.sources)
-                    return Result(hints=(*parsed.hints, f"no article matches source:{names}"))
             required = tuple(t for phrase in parsed.phrases for t in analyze(phrase, language))
             filters = Filters(
-                ids if ids and len(ids) < self._collection_count(db) else None,
-                article_ids,
-                day_number(parsed.after) or None,
-                day_number(parsed.before) or None,
-                required,
+                collection_ids=ids if ids and len(ids) < self._collection_count(db) else None,
+                first_day=day_number(parsed.after) or None,
+                last_day=day_number(parsed.before) or None,
+                required_terms=required,
+                source_words=tuple(words for name in parsed.sources if (words := source_words(name))),
             )
-            return find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k, abstain)
+            result = find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k, abstain)
+            if parsed.sources and not result.answers and not lookup.matching_articles(db, parsed.sources, ids):
+                # Checked only when nothing was found: it scans the articles' names.
+                names = ", ".join(parsed.sources)
+                result = replace(result, hints=(*result.hints, f"no article matches source:{names}"))
+            return result
 
     def _question_language(self, db, text: str) -> str:
         """The question's own language when the library has articles in it, else the library's main language:

@@ -32,6 +32,7 @@ class IndexedPassage:
     collection_id: int
     day: int  # publication date as YYYYMMDD, 0 when unknown
     terms: Sequence[str]
+    source_words: Sequence[str] = ()  # the words of the article's source, title and link, for source: filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,10 @@ class Filters:
     """Limits on which passages may match; None means no limit."""
 
     collection_ids: tuple[int, ...] | None = None
-    article_ids: tuple[int, ...] | None = None
     first_day: int | None = None
     last_day: int | None = None
     required_terms: tuple[str, ...] = ()  # every one must occur in the passage (quoted phrases)
+    source_words: tuple[tuple[str, ...], ...] = ()  # any group's words all in the article's source, title, link
 
 
 def _schema() -> tantivy.Schema:
@@ -53,7 +54,12 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("aid", indexed=True)
     builder.add_unsigned_field("cid", indexed=True)
     builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_text_field("src", stored=False, index_option="basic")
     return builder.build()
+
+
+SCHEMA_VERSION = "2"  # bump when _schema changes: an index of another version is rebuilt from the store
+SCHEMA_FILE = "citebot-schema"
 
 
 class PassageIndex:
@@ -78,9 +84,16 @@ class PassageIndex:
         Returns (index, fresh); a fresh index must be refilled from the store."""
         if path is None:
             return cls(None), True
+        marker = Path(path) / SCHEMA_FILE
         fresh = not (Path(path) / "meta.json").exists()
+        if not fresh and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
+            logger.warning("search index at %s is from another version; rebuilding it from the library", path)
+            shutil.rmtree(path, ignore_errors=True)
+            fresh = True
         try:
-            return cls(path), fresh
+            index = cls(path)
+            marker.write_text(SCHEMA_VERSION)
+            return index, fresh
         except (ValueError, OSError) as error:
             logger.warning("search index at %s is unreadable (%s); rebuilding it from the library", path, error)
             shutil.rmtree(path, ignore_errors=True)
@@ -101,6 +114,7 @@ class PassageIndex:
                 document.add_unsigned("aid", passage.article_id)
                 document.add_unsigned("cid", passage.collection_id)
                 document.add_integer("day", passage.day)
+                document.add_text("src", " ".join(passage.source_words))
                 writer.add_document(document)
 
     def remove(self, article_ids: Iterable[int]) -> None:
@@ -163,13 +177,21 @@ class PassageIndex:
     def _term(self, term: str) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, "terms", term, index_option="freq")
 
+    def _source_query(self, words: Sequence[str]) -> tantivy.Query:
+        if not words:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "src", word, index_option="basic"))
+                for word in words
+            ]
+        )
+
     def _filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         # Filters match without scoring (constant 0), so they narrow the set and leave BM25 as it is.
         queries: list[tantivy.Query] = []
         if filters.collection_ids is not None:
             queries.append(tantivy.Query.term_set_query(self.schema, "cid", list(filters.collection_ids)))
-        if filters.article_ids is not None:
-            queries.append(tantivy.Query.term_set_query(self.schema, "aid", list(filters.article_ids)))
         if filters.first_day is not None or filters.last_day is not None:
             queries.append(
                 tantivy.Query.range_query(
@@ -181,4 +203,10 @@ class PassageIndex:
                 )
             )
         queries.extend(self._term(term) for term in filters.required_terms)
+        if filters.source_words:
+            queries.append(
+                tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, self._source_query(words)) for words in filters.source_words]
+                )
+            )
         return [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in queries]
