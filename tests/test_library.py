@@ -208,3 +208,11 @@ def test_context_shows_the_sentences_around_an_answer(library):
     context = library.context(answer.sentence_id)
     assert context.before == ("The governor of Herat thanked the drivers.",)
     assert json.dumps(context.sentence)
+
+
+def test_search_index_of_another_version_is_rebuilt(tmp_path, library):
+    library.close()
+    (tmp_path / "library.sqlite3.tantivy" / "citebot-schema").write_text("1")
+    with Library.open(tmp_path / "library.sqlite3") as reopened:
+        assert reopened.ask("How many trucks were in the convoy to Herat?")
+    assert (tmp_path / "library.sqlite3.tantivy" / "citebot-schema").read_text() != "1"
