@@ -40,7 +40,7 @@ ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it o
 MIN_COVERAGE = 0.45
 MIN_PARAPHRASE_COVERAGE = 0.35
 MIN_MARGIN = 0.1
-MIN_FURTHER_COVERAGE = 0.3
+MIN_FURTHER_COVERAGE = 0.2
 
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
