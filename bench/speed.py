@@ -46,7 +46,13 @@ STREAM_ARTICLES = 1_000  # articles generated and added per call, so the build n
 LIVE_CHANGES = 5
 INGEST_ARTICLES = 10_000
 CHAT_COLLECTIONS = ("chat:1", "chat:2")  # one article in ten goes to a chat's collection, so scopes filter
-SCOPES = ("no filter (every collection)", "collections=(global, chat:1)", "sources=(one outlet,)", "after=2020-01-01")
+SCOPES = (
+    "no filter (every collection)",
+    "collections=(global,), the default",
+    "collections=(global, chat:1)",
+    "sources=(one outlet,)",
+    "after=2020-01-01",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +120,12 @@ def ask_during_ingest(
 
 
 def scope_filters(corpus: SyntheticCorpus) -> dict[str, dict]:
-    """Each scope of SCOPES as ask() filters. The baseline has none; only the second scopes by collection, so each
-    other figure is the cost of its own filter alone."""
-    baseline, collections, sources, after = SCOPES
+    """Each scope of SCOPES as ask() filters. The baseline has none; the source and date filters search every
+    collection, so their figures are the cost of that filter alone."""
+    baseline, default, collections, sources, after = SCOPES
     return {
         baseline: {"collections": None},
+        default: {},
         collections: {"collections": (GLOBAL_COLLECTION, "chat:1")},
         sources: {"collections": None, "sources": (corpus.outlets[0],)},
         after: {"collections": None, "after": "2020-01-01"},
@@ -425,6 +432,16 @@ def run_worker(step: str, size: int, workdir: Path, seed: int, profile: bool) ->
     return json.loads((workdir / f"{step}.json").read_text())
 
 
+def code_version() -> str:
+    """The commit measured, marked "+changes" when index/ differs from it (figures depend on uncommitted work)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        changes = subprocess.run(["git", "status", "--porcelain", "index"], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return "unknown"
+    return commit.stdout.strip() + ("+changes" if changes.stdout.strip() else "") or "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -442,6 +459,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         (args.workdir / f"{args.worker}.json").write_text(json.dumps(result))
         return
     results: dict[int, dict] = {}
+    code = code_version()  # before the run: other work may land while it goes on
     for size in args.sizes:
         workdir = Path(tempfile.mkdtemp(prefix=f"citebot-speed-{size}-"))
         try:
@@ -453,7 +471,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
     out = args.results / f"speed-{stamp}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"seed": args.seed, "machine": machine, "sizes": results}, indent=1))
+    saved = {"seed": args.seed, "code": code, "machine": machine, "sizes": results}
+    out.write_text(json.dumps(saved, indent=1))
     print(f"\nraw results: {out}")
 
 

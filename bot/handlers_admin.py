@@ -122,7 +122,10 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not source:
         await reply_html(message, REMOVE_USAGE)
         return
-    removed = await asyncio.to_thread(services(context).library.remove, source, collection=own_collection(chat))
+    # No stored source holds control characters or half an emoji (the store cannot even look them up).
+    removed = replies.clean(source) == source and await asyncio.to_thread(
+        services(context).library.remove, source, collection=own_collection(chat)
+    )
     shown = replies.escape(replies.shorten(source, 300))
     if removed:
         logger.info("article removed in chat %s", chat.id)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, prepare, source_of, write
 from .models import AddReport, Article, Skipped
@@ -15,6 +17,25 @@ logger = logging.getLogger(__name__)
 
 BATCH_ARTICLES = 200  # one transaction and one index commit per batch: each article is all in or all out
 Progress = Callable[[int, int], None]
+
+
+UNSTORABLE = re.compile("[\ud800-\udfff\x00]")  # lone surrogates (half an emoji) and NUL: not storable text
+
+
+def clean_article(article: Article) -> Article:
+    """The article as it can be stored: whatever reader, upload or post it came from."""
+
+    def clean(value: str | None) -> str | None:
+        return UNSTORABLE.sub("", value) if value else value
+
+    return replace(
+        article,
+        title=clean(article.title) or article.source,
+        source=clean(article.source) or "untitled",
+        text=clean(article.text),
+        url=clean(article.url),
+        published=clean(article.published),
+    )
 
 
 class Writer:
@@ -44,7 +65,7 @@ class Writer:
             self.rebuild()
 
     def add_articles(self, articles: Iterable[Article], collection: str, progress: Progress | None) -> AddReport:
-        articles = list(articles)
+        articles = [clean_article(article) for article in articles]
         report = AddReport()
         for start in range(0, len(articles), BATCH_ARTICLES):
             batch = articles[start : start + BATCH_ARTICLES]

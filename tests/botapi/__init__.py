@@ -2,7 +2,7 @@
 
 from tests.botapi.html_check import HtmlError, parse_html
 from tests.botapi.server import BotApiServer, start_server
-from tests.botapi.state import ApiCall, ApiChat, ApiUser, Fault
+from tests.botapi.state import ApiCall, ApiChat, ApiUser, Fault, Webhook
 from tests.botapi.texts import utf16_len
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "BotApiServer",
     "Fault",
     "HtmlError",
+    "Webhook",
     "parse_html",
     "start_server",
     "utf16_len",

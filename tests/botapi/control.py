@@ -20,7 +20,8 @@ OPERATIONS = frozenset({
     "user", "private_chat", "group", "channel", "block", "send_text", "send_document", "send_photo",
     "send_sticker", "edit_text", "channel_post", "edit_channel_post", "press_button", "inline_query",
     "sent", "wait_sent", "answers_to_callback", "inline_answers", "commands", "message",
-    "pending_updates", "stats", "fail_next", "reset", "mark",
+    "pending_updates", "stats", "fail_next", "reset", "mark", "pending_faults", "wait_faults", "cut_polls",
+    "webhook",
 })
 # fmt: on
 

@@ -17,7 +17,8 @@ class BotApiServer:
 
     ApplicationBuilder().token(server.token).base_url(server.base_url).base_file_url(server.base_file_url)
     points a PTB bot at it. Telegram objects (messages, updates, queries) are returned as the Bot API's
-    JSON dicts; users, chats and recorded calls are frozen dataclasses.
+    JSON dicts; users, chats and recorded calls are frozen dataclasses. A bot that calls setWebhook gets
+    its updates POSTed to that URL instead of through getUpdates (see tests.botapi.webhook).
     """
 
     def __init__(
