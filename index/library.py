@@ -128,8 +128,11 @@ class Library:
                 source_words=tuple(words for name in parsed.sources if (words := source_words(name))),
             )
             result = find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k, abstain)
-            if parsed.sources and not result.answers and not lookup.matching_articles(db, parsed.sources, ids):
-                # Checked only when nothing was found: it scans the articles' names.
+            if (
+                parsed.sources
+                and not result.answers
+                and not self._index.any_match(replace(filters, first_day=None, last_day=None, required_terms=()))
+            ):
                 names = ", ".join(parsed.sources)
                 result = replace(result, hints=(*result.hints, f"no article matches source:{names}"))
             return result

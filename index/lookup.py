@@ -86,18 +86,6 @@ def collection_ids(db: sqlite3.Connection, names: Iterable[str]) -> list[int]:
     return [row[0] for row in rows]
 
 
-def matching_articles(db: sqlite3.Connection, needles: Sequence[str], ids: Sequence[int] | None) -> list[int]:
-    """Articles whose title, source or link contains any of the needles (case-insensitive)."""
-    one = "(instr(lower(a.title), ?) OR instr(lower(a.source), ?) OR instr(lower(coalesce(a.url, '')), ?))"
-    where = " OR ".join(one for _ in needles)
-    params: list[object] = [n.lower() for n in needles for _ in range(3)]
-    scope = ""
-    if ids is not None:
-        scope = f" AND a.collection_id IN ({_marks(ids)})" if ids else " AND 0"
-        params += list(ids)
-    return [row[0] for row in db.execute(f"SELECT a.id FROM articles a WHERE ({where}){scope}", params)]
-
-
 def stats(db: sqlite3.Connection, ids: Sequence[int] | None) -> Stats:
     scope, params = ("", []) if ids is None else (f" WHERE a.collection_id IN ({_marks(ids) or 'NULL'})", list(ids))
     articles, oldest, newest = db.execute(

@@ -174,6 +174,12 @@ class PassageIndex:
         ids = searcher.fast_field_values("pid", [address for _, address in hits])
         return [(int(pid), float(score)) for (score, _), pid in zip(hits, ids, strict=True)]
 
+    def any_match(self, filters: Filters) -> bool:
+        """Whether any passage passes these filters at all (for a hint when nothing was found)."""
+        clauses = self._filter_clauses(filters)
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()), *clauses])
+        return bool(self._searcher.search(query, limit=1, count=False).hits)
+
     def _term(self, term: str) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, "terms", term, index_option="freq")
 
