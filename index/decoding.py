@@ -31,27 +31,29 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 def decode_text(name: str, data: bytes) -> str:
     """Text of a file: a BOM's encoding, else UTF-8, else plausible cp1252; newlines as '\\n'."""
-    text = _decode_bom(name, data)
+    text = _decode_declared(name, data)
     if text is None:
-        refuse_nul(name, data)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _decode_cp1252(name, data)
-    refuse_controls(name, text)
+        text = _decode_cp1252(name, data)
+        refuse_controls(name, text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def decode_html(name: str, data: bytes) -> str | bytes:
     """HTML as text when a BOM or UTF-8 says how; otherwise the bytes, for the page's own charset."""
+    text = _decode_declared(name, data)
+    # A page may declare windows-1251 or Shift_JIS in a <meta charset>: trafilatura reads it from the bytes.
+    return data if text is None else text
+
+
+def _decode_declared(name: str, data: bytes) -> str | None:
+    """Text by its BOM, else as UTF-8; None when it is neither. Binary data is refused either way."""
     text = _decode_bom(name, data)
     if text is None:
         refuse_nul(name, data)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            # A page may declare windows-1251 or Shift_JIS in a <meta charset>: trafilatura reads it.
-            return data
+            return None
     refuse_controls(name, text)
     return text
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import lookup
 from .analysis import analyze
 from .articles import read_articles, read_bytes, read_html
-from .errors import CitebotError
+from .errors import CitebotError, QuestionError
 from .ingest import source_words
 from .languages import detect_language
 from .models import GLOBAL_COLLECTION, AddReport, Answer, Article, Feedback, Skipped, Source, Stats
@@ -111,7 +111,7 @@ class Library:
         `collections=None` searches every collection; `abstain=False` ranks sentences even when none is
         good enough to be an answer (for evaluation)."""
         if not isinstance(question, str):
-            raise CitebotError("a question must be text")
+            raise QuestionError("a question must be text")
         parsed = parse_question(question, sources=tuple(sources), after=after, before=before)
         with self._store.reading() as db:
             language = self._question_language(db, parsed.text)

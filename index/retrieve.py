@@ -66,23 +66,25 @@ def find_answers(
     if not hits:
         return Result(hints=parsed.hints)
     document_count = max(index.num_docs, 1)
-    idf_cache: dict[str, float] = {}
+    doc_freqs: dict[str, int] = {}
+
+    def doc_freq(term: str) -> int:
+        if term not in doc_freqs:
+            doc_freqs[term] = index.doc_freq(term)
+        return doc_freqs[term]
 
     def idf(term: str) -> float:
-        if term not in idf_cache:
-            idf_cache[term] = lucene_idf(document_count, index.doc_freq(term))
-        return idf_cache[term]
+        return lucene_idf(document_count, doc_freq(term))
 
     names = _names(parsed.text, language)
-    unknown_names = {term for term in names if index.doc_freq(term) == 0}
 
     def weight(term: str) -> float:
         # A word the library never saw is most often the asker's own wording ("supposed", "died"): it weighs
         # half a word seen once. Written as a name ("Germany"), it weighs like a word missing everywhere:
         # that name is what the library does not cover.
-        if term in unknown_names:
-            return lucene_idf(document_count, 0)
-        return idf(term) if index.doc_freq(term) else UNKNOWN_WORD_WEIGHT * lucene_idf(document_count, 1)
+        if doc_freq(term):
+            return idf(term)
+        return lucene_idf(document_count, 0) if term in names else UNKNOWN_WORD_WEIGHT * lucene_idf(document_count, 1)
 
     scores = dict(hits)
     by_passage = lookup.sentences_of_passages(db, list(scores))

@@ -20,6 +20,7 @@ from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.settings import Settings
+from bot.telegram_main import webhook_options
 from index import Library
 from tests.botapi import ApiCall, ApiChat, ApiUser, BotApiServer
 
@@ -205,22 +206,32 @@ async def run_bot(
     running: list[Application] = []
 
     async def start(library: Library, **overrides: Any) -> RunningBot:
-        settings = make_settings(botapi, tmp_path / "lib.sqlite3", **overrides)
-        admin_id = min(settings.admin_user_ids)
-        admin = botapi.user(admin_id, "Ada", username=f"ada{admin_id}")
-        botapi.private_chat(admin)  # before post_init, which sets the admin's own command menu
-        app = build_application(settings, library)
-        # The order run_polling uses: initialize, post_init, polling, start.
-        await app.initialize()
-        await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        running.append(app)
-        return RunningBot(botapi, app, library, settings, admin)
+        bot = await launch(botapi, make_settings(botapi, tmp_path / "lib.sqlite3", **overrides), library)
+        running.append(bot.app)
+        return bot
 
     yield start
     for app in running:
         await stop_app(app)
+
+
+async def launch(
+    server: BotApiServer, settings: Settings, library: Library, *, http_timeout: float | None = None
+) -> RunningBot:
+    """Start the real Application in the order run_polling and run_webhook use: initialize, post_init, then
+    long polling (or the webhook server when settings.webhook_url is set), then start."""
+    admin_id = min(settings.admin_user_ids)
+    admin = server.user(admin_id, "Ada", username=f"ada{admin_id}")
+    server.private_chat(admin)  # before post_init, which sets the admin's own command menu
+    app = build_application(settings, library, http_timeout=http_timeout)
+    await app.initialize()
+    await app.post_init(app)
+    if settings.webhook_url:
+        await app.updater.start_webhook(**webhook_options(settings))
+    else:
+        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+    await app.start()
+    return RunningBot(server, app, library, settings, admin)
 
 
 async def stop_app(app: Application) -> None:

@@ -12,7 +12,6 @@ import httpx
 import pytest
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.app import ALLOWED_UPDATES, build_application
 from bot.pacing import group_pace, surely_not_delivered
 from index import Library
 from tests.botapi import BotApiServer
@@ -40,22 +39,16 @@ async def quick_bot(
 ) -> AsyncIterator[Callable[..., Any]]:
     """Like run_bot, with every Bot API call given HTTP_TIMEOUT seconds, so a timeout is met in seconds."""
     # Imported here: pytest imports the harness first, as the plugin named above, to rewrite its asserts.
-    from tests.bot_harness import RunningBot, make_settings, stop_app
+    from tests.bot_harness import launch, make_settings, stop_app
 
     botapi.reset()
     started = []
 
     async def start(library: Library, **overrides: Any) -> Any:
         settings = make_settings(botapi, tmp_path / "lib.sqlite3", **overrides)
-        admin = botapi.user(min(settings.admin_user_ids), "Ada")
-        botapi.private_chat(admin)
-        app = build_application(settings, library, http_timeout=HTTP_TIMEOUT)
-        await app.initialize()
-        await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=POLL_SECONDS, allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        started.append(app)
-        return RunningBot(botapi, app, library, settings, admin)
+        bot = await launch(botapi, settings, library, http_timeout=HTTP_TIMEOUT)
+        started.append(bot.app)
+        return bot
 
     yield start
     for app in started:

@@ -15,8 +15,6 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.app import build_application
-from bot.telegram_main import webhook_options
 from index import Library
 from tests.botapi import BotApiServer
 
@@ -46,7 +44,7 @@ async def webhook_bot(
 ) -> AsyncIterator[Callable[..., Any]]:
     """Start the bot as telegram_main does when WEBHOOK_URL is set: `bot = await webhook_bot(library)`."""
     # Imported here: pytest imports the harness first, as the plugin named above, to rewrite its asserts.
-    from tests.bot_harness import RunningBot, make_settings, stop_app
+    from tests.bot_harness import launch, make_settings, stop_app
 
     botapi.reset()
     started = []
@@ -62,16 +60,9 @@ async def webhook_bot(
             webhook_port=port,
         )
         settings = dataclasses.replace(settings, **overrides)
-        admin = botapi.user(min(settings.admin_user_ids), "Ada")
-        botapi.private_chat(admin)
-        app = build_application(settings, library)
-        # The order run_webhook uses: initialize, post_init, webhook server, start.
-        await app.initialize()
-        await app.post_init(app)
-        await app.updater.start_webhook(**webhook_options(settings))
-        await app.start()
-        started.append(app)
-        return RunningBot(botapi, app, library, settings, admin)
+        bot = await launch(botapi, settings, library)
+        started.append(bot.app)
+        return bot
 
     yield start
     for app in started:
