@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nltk.stem.snowball import SnowballStemmer
+import Stemmer
 
 from .languages import (
     CONFIGS,
@@ -26,6 +28,9 @@ from .numbers import MAX_TERM_CHARS, NUMBER_RE, NUMBER_SEPARATOR, SEPARATOR_RE, 
 from .stopwords import UNIVERSAL_STOPWORDS, word_list
 
 MAX_QUESTION_CHARS = 2_000
+# Bump when a change here gives some text other terms than before: a library whose stored terms were made by
+# another version analyses its sentences again when it opens (2: Snowball 3 stemmers from PyStemmer).
+ANALYSIS_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +115,8 @@ def analyze(text: str, language: str = "en") -> list[str]:
     - each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
     - words longer than 40 characters, emoji and punctuation give no term.
     """
-    code = _code(language)
-    terms: list[str] = []
-    for surface in _TOKEN_RE.findall(text):
-        terms.extend(_surface_terms(surface, code))
-    return terms
+    surfaces = _TOKEN_RE.findall(text)
+    return list(itertools.chain.from_iterable(map(_surface_terms, surfaces, itertools.repeat(_code(language)))))
 
 
 def analyze_question(text: str) -> tuple[str, list[str]]:
@@ -156,9 +158,15 @@ def _stopwords(code: str) -> frozenset[str]:
     return frozenset(_fold(word).replace("'", "") for word in words)
 
 
-@functools.cache
+_STEMMERS = threading.local()  # a PyStemmer object must not be used by two threads at once
+
+
 def _stemmer(name: str) -> Callable[[str], str]:
-    return SnowballStemmer(name).stem  # Snowball needs no nltk data, unlike nltk's corpora
+    stemmers = _STEMMERS.__dict__
+    stem = stemmers.get(name)
+    if stem is None:
+        stem = stemmers[name] = Stemmer.Stemmer(name).stemWord
+    return stem
 
 
 def _fold(text: str) -> str:

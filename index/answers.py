@@ -220,7 +220,8 @@ def same_statement(first: SentenceRow, second: SentenceRow, different_articles: 
 @lru_cache(maxsize=4096)
 def fold_text(sentence: str) -> str:
     """What two sentences share when they are "the same": case, quotes, spacing and end punctuation aside."""
-    text = sentence.casefold()
-    text = re.sub(r"[\"'“”‘’«»„]", "", text)
-    text = re.sub(r"\s+", " ", text)
-    return text.strip(" .!?;:,")
+    return _SPACES_RE.sub(" ", _QUOTES_RE.sub("", sentence.casefold())).strip(" .!?;:,")
+
+
+_QUOTES_RE = re.compile(r"[\"'“”‘’«»„]")
+_SPACES_RE = re.compile(r"\s+")

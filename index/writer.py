@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
+from .analysis import ANALYSIS_VERSION, analyze
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, prepare, source_of, write
 from .models import AddReport, Article, Skipped
 from .search import PassageIndex
@@ -49,7 +50,10 @@ class Writer:
         self._on_change = on_change
 
     def repair(self, fresh: bool) -> None:
-        """Bring the search index in line with the file after a crash, a lost index or a copied file."""
+        """Bring the search index in line with the file after a crash, a lost index or a copied file, and
+        the stored terms in line with this version's analysis."""
+        if self._reanalyze():
+            return
         with self._store.reading() as db:
             passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
             pending = [row[0] for row in db.execute("SELECT article_id FROM pending_index")]
@@ -137,6 +141,34 @@ class Writer:
                 db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (row[0],))
             self._sync_index([row[0]])
         return True
+
+    def _reanalyze(self) -> bool:
+        """Analyse every stored sentence again when the terms were made by another analysis version, then
+        rebuild the index; True when it did."""
+        if self._store.get_meta("analysis") == ANALYSIS_VERSION:
+            return False
+        with self._write_lock, self._store.transaction() as db:
+            count = db.execute("SELECT count(*) FROM sentences").fetchone()[0]
+            if count:
+                logger.warning("terms in %s come from another citebot version; analysing again", self._store.path)
+            last = 0
+            while True:  # in slices of ids, so a library of millions of sentences is never all in memory
+                sentences = db.execute(
+                    "SELECT s.id, s.text, a.language FROM sentences s JOIN passages p ON p.id = s.passage_id"
+                    " JOIN articles a ON a.id = p.article_id WHERE s.id > ? ORDER BY s.id LIMIT 20000",
+                    (last,),
+                ).fetchall()
+                if not sentences:
+                    break
+                db.executemany(
+                    "UPDATE sentences SET terms = ? WHERE id = ?",
+                    [(" ".join(analyze(text, language)), id_) for id_, text, language in sentences],
+                )
+                last = sentences[-1][0]
+            self._store.set_meta(db, "analysis", ANALYSIS_VERSION)
+        if count:
+            self.rebuild()
+        return bool(count)
 
     def rebuild(self) -> int:
         """Rebuild the search index from the library file; returns the number of passages indexed."""

@@ -216,3 +216,15 @@ def test_search_index_of_another_version_is_rebuilt(tmp_path, library):
     with Library.open(tmp_path / "library.sqlite3") as reopened:
         assert reopened.ask("How many trucks were in the convoy to Herat?")
     assert (tmp_path / "library.sqlite3.tantivy" / "citebot-schema").read_text() != "1"
+
+
+def test_terms_made_by_another_analysis_version_are_made_again_on_open(tmp_path, library):
+    library.close()
+    with sqlite3.connect(tmp_path / "library.sqlite3") as db:
+        db.execute("UPDATE sentences SET terms = 'stale'")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'analysis'")
+    with Library.open(tmp_path / "library.sqlite3") as reopened:
+        answers = reopened.ask("How many trucks were in the convoy to Herat?")
+        assert answers and "forty trucks" in answers[0].sentence
+    with sqlite3.connect(tmp_path / "library.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM sentences WHERE terms = 'stale'").fetchone()[0] == 0

@@ -20,8 +20,10 @@ ARTICLES = 1_000
 def article_text(number: int) -> str:
     # Each article has one word of its own ("tokenN...") so a question finds exactly that article.
     word = "token" + "".join("abcdefghij"[int(d)] for d in str(number))
-    return (f"Report {number} describes the {word} warehouse near the river.\n\n"
-            f"The {word} warehouse stores grain for the winter. Workers unload {number} sacks a day.")
+    return (
+        f"Report {number} describes the {word} warehouse near the river.\n\n"
+        f"The {word} warehouse stores grain for the winter. Workers unload {number} sacks a day."
+    )
 
 
 INGEST = textwrap.dedent(f"""

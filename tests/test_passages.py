@@ -6,6 +6,7 @@ import nltk.data
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer, PunktTrainer
 
 from index.passages import MAX_PASSAGE_CHARS, SentenceSplitter, split_passages, split_sentences
 
@@ -231,3 +232,48 @@ def test_passages_are_nonempty_single_spaced_and_short(text):
         assert passage and passage == passage.strip()
         assert "  " not in passage and "\n" not in passage
         assert len(passage) <= MAX_PASSAGE_CHARS
+
+
+# Punkt as nltk runs it: our splitter reimplements its span_tokenize with standard-library patterns and answers
+# plain contexts itself, and must split and learn exactly as nltk does.
+
+
+class _NltkLanguageVars(PunktLanguageVars):
+    sent_end_chars = (".", "?", "!", "…")
+
+
+PUNKT_PIECES = [
+    *"abc XYZ.?!…\"')(]-,:;\u00a0\u2009\n\t12",
+    *["Mr.", "U.S.", " the ", "...", ". The", "? he", "!!", "“", "”", "e.g.", " 1990.", " J. ", "Dr. Smith"],
+]
+
+
+def _nltk_tokenizer(splitter: SentenceSplitter) -> PunktSentenceTokenizer:
+    return PunktSentenceTokenizer(splitter._current_tokenizer()._params, lang_vars=_NltkLanguageVars())
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from(PUNKT_PIECES), max_size=40).map("".join), st.sampled_from(["en", "de"]))
+def test_sentence_spans_are_the_ones_nltks_punkt_gives(text, language):
+    splitter = SentenceSplitter(language)
+    assert list(splitter._current_tokenizer().span_tokenize(text)) == list(
+        _nltk_tokenizer(splitter).span_tokenize(text)
+    )
+
+
+def test_corpus_spans_and_training_match_nltks_punkt(corpus_dir):
+    paragraphs = [p for path in sorted(corpus_dir.iterdir()) for p in path.read_text("utf-8").split("\n\n")]
+    splitter = SentenceSplitter("en")
+    text = "\n".join(paragraphs)
+    splitter.learn(text)
+    theirs = PunktTrainer(lang_vars=_NltkLanguageVars())
+    theirs.get_params().abbrev_types.update(splitter._builtin)
+    theirs.train(text, finalize=False)
+    ours = splitter._trainer.get_params()
+    assert ours.abbrev_types == theirs.get_params().abbrev_types
+    assert dict(ours.ortho_context) == dict(theirs.get_params().ortho_context)
+    assert ours.sent_starters == theirs.get_params().sent_starters
+    for paragraph in paragraphs:
+        assert list(splitter._current_tokenizer().span_tokenize(paragraph)) == list(
+            _nltk_tokenizer(splitter).span_tokenize(paragraph)
+        )
