@@ -97,7 +97,8 @@ def score_candidates(
     usable = [c for c in candidates if c.row.terms]
     if not usable or not question_terms:
         return []
-    bm25 = LuceneBM25([c.row.terms for c in usable], k1=SENTENCE_K1, b=SENTENCE_B, idf=idf)
+    asked_terms = {*question_terms, *(r.term for r in related)}
+    bm25 = LuceneBM25([c.row.terms for c in usable], k1=SENTENCE_K1, b=SENTENCE_B, idf=idf, only=asked_terms)
     own_scores = bm25.get_scores(list(question_terms))
     for extra in related:
         own_scores = own_scores + extra.weight * bm25.get_scores([extra.term])
@@ -109,13 +110,24 @@ def score_candidates(
     cue = TYPE_CUES.get(question_type or "")
     asked = question_text.casefold()
     bigrams = {(a, b): min(idfs[a], idfs[b]) for a, b in pairwise(question_terms) if a != b}
+    in_sentence: dict[int, frozenset[str]] = {}  # question terms in each sentence, by id: neighbours are shared
+
+    def asked_in(row: SentenceRow | None) -> frozenset[str]:
+        if row is None:
+            return frozenset()
+        found = in_sentence.get(row.id)
+        if found is None:
+            found = in_sentence[row.id] = unique_terms.intersection(row.terms)
+        return found
+
     scored = []
     for candidate, own in zip(usable, own_scores, strict=True):
         row = candidate.row
-        own_terms = unique_terms.intersection(row.terms)
-        own_terms |= {r.stands_for for r in related if r.term in row.terms}
-        previous_terms = _terms_of(candidate.previous) & unique_terms - own_terms
-        next_terms = _terms_of(candidate.next) & unique_terms - own_terms - previous_terms
+        own_terms = asked_in(row)
+        if related:
+            own_terms = own_terms | {r.stands_for for r in related if r.term in row.terms}
+        previous_terms = asked_in(candidate.previous) - own_terms
+        next_terms = asked_in(candidate.next) - own_terms - previous_terms
         if not (own_terms or previous_terms or next_terms):
             continue  # nothing of the question here or next door: it cannot be the answer
         refers_back = bool(PRONOUN_START.match(row.text))
@@ -186,11 +198,22 @@ def _has_new_answer_type(sentence: str, cue: re.Pattern[str], asked: str) -> boo
     return any(match.group(0).casefold() not in asked for match in cue.finditer(sentence))
 
 
-def _terms_of(row: SentenceRow | None) -> frozenset[str]:
-    return frozenset(row.terms) if row is not None else frozenset()
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """What same_statement compares of a sentence, worked out once however many sentences it is compared with."""
+
+    fold_key: int
+    folded: str
+    numbers: frozenset[str]
+    terms: frozenset[str]
 
 
-def same_statement(first: SentenceRow, second: SentenceRow, different_articles: bool) -> bool:
+def statement_of(row: SentenceRow) -> Statement:
+    folded = fold_text(row.text)
+    return Statement(row.fold_key, folded, frozenset(NUMBER_IN_TEXT.findall(folded)), frozenset(row.terms))
+
+
+def same_statement(first: Statement, second: Statement, different_articles: bool) -> bool:
     """Two sentences that report the same thing, so one quote can cite both articles:
     the same words (case, quotes and spacing aside); or, across articles, one contained in the other
     ("About 14,000 US troops ... remain stationed in Afghanistan" and the same with "years after ..."), or,
@@ -199,16 +222,14 @@ def same_statement(first: SentenceRow, second: SentenceRow, different_articles: 
         return True
     if not different_articles:
         return False
-    a, b = fold_text(first.text), fold_text(second.text)
+    a, b = first.folded, second.folded
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) > 40 and shorter in longer:
         return True
-    numbers_a, numbers_b = set(NUMBER_IN_TEXT.findall(a)), set(NUMBER_IN_TEXT.findall(b))
-    if numbers_a != numbers_b:
+    if first.numbers != second.numbers:
         return False  # the same words around other numbers are a different statement (1,200 ships, 1,450 ships)
-    terms_a, terms_b = set(first.terms), set(second.terms)
-    overlap = len(terms_a & terms_b) / max(len(terms_a | terms_b), 1)
-    if numbers_a and overlap >= SAME_NUMBERS_OVERLAP:
+    overlap = len(first.terms & second.terms) / max(len(first.terms | second.terms), 1)
+    if first.numbers and overlap >= SAME_NUMBERS_OVERLAP:
         return True
     if overlap < MIN_CLAUSE_OVERLAP:
         return False  # cheap: sentences this different cannot share a clause that is half of either

@@ -18,6 +18,7 @@ from .answers import (
     is_further_answer,
     same_statement,
     score_candidates,
+    statement_of,
 )
 from .models import Answer, Explanation, Source
 from .query import ParsedQuestion
@@ -144,16 +145,17 @@ def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]], limit
     """Group sentences that state the same thing (see same_statement). Within equally good groups, the newer
     article comes first."""
     groups: list[list[Scored]] = []
+    leads = []  # (article id, statement) of each group's first sentence
     for item in scored[:FOLD_CANDIDATES]:
         article = articles[item.candidate.row.passage_id][0]
-        for group in groups:
-            lead = group[0]
-            other = articles[lead.candidate.row.passage_id][0]
-            if same_statement(item.candidate.row, lead.candidate.row, article != other):
+        statement = statement_of(item.candidate.row)
+        for group, (other, lead) in zip(groups, leads, strict=True):
+            if same_statement(statement, lead, article != other):
                 group.append(item)
                 break
         else:
             groups.append([item])
+            leads.append((article, statement))
         if len(groups) > limit:
             break
     groups.sort(key=lambda g: (-round(g[0].score, 6), _negated_day(articles[g[0].candidate.row.passage_id][2])))
