@@ -18,8 +18,8 @@ from .store import SentenceRow
 SENTENCE_K1 = 1.2
 SENTENCE_B = 0.2
 PREVIOUS_WEIGHT = 0.35
-# A sentence that opens with a pronoun is about whom the sentence before it names: its terms count nearly fully.
-PRONOUN_PREVIOUS_WEIGHT = 0.8
+# A sentence that opens with a pronoun is about whom the sentence before it names: its terms count fully.
+PRONOUN_PREVIOUS_WEIGHT = 1.0
 PRONOUN_START = re.compile(
     r"^[\"“‘']?(?:he|she|they|it|his|her|their|its|this|these|those|him|them|er|sie|es|il|elle|ils|elles|"
     r"él|ella|ellos|ellas|он|она|оно|они|это)\b",

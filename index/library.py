@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import lookup
+from . import background, lookup
 from .analysis import analyze
 from .articles import read_articles, read_bytes, read_html
 from .errors import CitebotError, QuestionError
@@ -41,6 +41,8 @@ class Library:
         index, fresh = PassageIndex.open_or_reset(index_path)
         library = cls(store, index)
         library._writer.repair(fresh)
+        with store.reading() as db:
+            background.warm(library._article_languages(db))
         return library
 
     def _forget_languages(self) -> None:
@@ -84,7 +86,11 @@ class Library:
         self, articles: Iterable[Article], *, collection: str = GLOBAL_COLLECTION, progress: Progress | None = None
     ) -> AddReport:
         """Add articles in batches; each batch is one transaction, so an article is all in or all out."""
-        return self._writer.add_articles(articles, collection, progress)
+        report = self._writer.add_articles(articles, collection, progress)
+        if report.added:
+            with self._store.reading() as db:
+                background.warm(self._article_languages(db))
+        return report
 
     def remove(self, source: str, *, collection: str = GLOBAL_COLLECTION) -> bool:
         """Remove the article with this source (or link) from the collection; False if there is none."""
@@ -140,16 +146,20 @@ class Library:
     def _question_language(self, db, text: str) -> str:
         """The question's own language when the library has articles in it, else the library's main language:
         a short question is easily mistaken for another language, and its terms must meet the articles'."""
-        languages = self._languages
-        if languages is None:
-            rows = db.execute("SELECT language FROM articles GROUP BY language ORDER BY count(*) DESC")
-            languages = self._languages = tuple(row[0] for row in rows)
+        languages = self._article_languages(db)
         if len(languages) == 1:
             return languages[0]  # one language in the library: only its terms can match
         detected = detect_language(text)
         if detected in languages or not languages:
             return detected
         return languages[0]
+
+    def _article_languages(self, db) -> tuple[str, ...]:
+        """The languages of the library's articles, most common first (kept until the next write)."""
+        if self._languages is None:
+            rows = db.execute("SELECT language FROM articles GROUP BY language ORDER BY count(*) DESC")
+            self._languages = tuple(row[0] for row in rows)
+        return self._languages
 
     def _collection_count(self, db) -> int:
         # With every collection asked for, the filter would only cost time.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import lookup
-from .analysis import question_type, tokenize
+from .analysis import Token, question_type, tokenize
 from .answers import (
     NUMBER_IN_TEXT,
     Candidate,
@@ -20,6 +20,7 @@ from .answers import (
     score_candidates,
     statement_of,
 )
+from .background import BACKGROUND_PASSAGES, passage_shares
 from .models import Answer, Explanation, Source
 from .query import ParsedQuestion
 from .related import correct_spelling, related_terms
@@ -28,6 +29,7 @@ from .search import Filters, PassageIndex
 
 PASSAGES_TO_READ = 24  # candidate sentences come from this many of the best passages
 UNKNOWN_WORD_WEIGHT = 0.5
+NAME_STEM_CHARS = 4  # a name is known when a library word shares its start, all but its last three letters
 FOLD_CANDIDATES = 60  # sentences ranked below these cannot change which answers are shown, only cost time
 
 
@@ -74,10 +76,18 @@ def find_answers(
             doc_freqs[term] = index.doc_freq(term)
         return doc_freqs[term]
 
-    def idf(term: str) -> float:
-        return lucene_idf(document_count, doc_freq(term))
+    tokens = tokenize(parsed.text, language)
+    shares = passage_shares(tokens, language)
 
-    names = _names(parsed.text, language)
+    def idf(term: str, count: int | None = None) -> float:
+        # The library's own counts, with the language at large as BACKGROUND_PASSAGES more passages.
+        count = doc_freq(term) if count is None else count
+        share = shares.get(term)
+        if share is None:
+            return lucene_idf(document_count, count)
+        return lucene_idf(document_count + BACKGROUND_PASSAGES, count + BACKGROUND_PASSAGES * share)
+
+    names = _names(tokens)
 
     def weight(term: str) -> float:
         # A word the library never saw is most often the asker's own wording ("supposed", "died"): it weighs
@@ -85,7 +95,9 @@ def find_answers(
         # that name is what the library does not cover.
         if doc_freq(term):
             return idf(term)
-        return lucene_idf(document_count, 0) if term in names else UNKNOWN_WORD_WEIGHT * lucene_idf(document_count, 1)
+        if term in names:
+            return lucene_idf(document_count + BACKGROUND_PASSAGES, 0)
+        return UNKNOWN_WORD_WEIGHT * idf(term, 1)
 
     scores = dict(hits)
     by_passage = lookup.sentences_of_passages(db, list(scores))
@@ -116,7 +128,7 @@ def find_answers(
         ranked = [answer for _, answer in answers][:k]
         return Result(tuple(ranked), None, parsed.hints, _disagreement(ranked))
     top_scored, top = answers[0]
-    if not is_answer(top_scored, terms, names, top.why.margin):
+    if _names_unknown(names, doc_freq, index.vocabulary) or not is_answer(top_scored, terms, names, top.why.margin):
         # The closest sentence is offered (marked as not an answer) only when it shares something real.
         closest = top if is_further_answer(top_scored) else None
         return Result(closest=closest, hints=parsed.hints)
@@ -124,10 +136,20 @@ def find_answers(
     return Result(tuple(good), None, parsed.hints, _disagreement(good))
 
 
-def _names(text: str, language: str) -> frozenset[str]:
+def _names_unknown(names: frozenset[str], doc_freq, vocabulary) -> bool:
+    """The question gives a name or number the library never mentions, spelt right or nearly, nor any word
+    made from it ("Californian" for California): the articles are about something else ("How many US troops
+    are in Germany?" asked of articles that never name Germany)."""
+    for name in correct_spelling(sorted(names), doc_freq, vocabulary):
+        if not doc_freq(name) and not vocabulary(name[: max(NAME_STEM_CHARS, len(name) - 3)], 1):
+            return True
+    return False
+
+
+def _names(tokens: Sequence[Token]) -> frozenset[str]:
     """Terms the asker wrote as names or numbers: capitalised after the first word, all capitals, or digits."""
     names = set()
-    for token in tokenize(text, language):
+    for token in tokens:
         if token.term and (
             (token.start > 0 and token.surface[:1].isupper()) or token.surface.isupper() or token.term.isdigit()
         ):

@@ -228,3 +228,27 @@ def test_terms_made_by_another_analysis_version_are_made_again_on_open(tmp_path,
         assert answers and "forty trucks" in answers[0].sentence
     with sqlite3.connect(tmp_path / "library.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM sentences WHERE terms = 'stale'").fetchone()[0] == 0
+
+
+def test_in_a_tiny_library_a_rare_question_word_outweighs_a_common_one(monkeypatch):
+    # Each word is in one sentence of two, so the library's own counts cannot tell "people" from "aqueduct":
+    # the language at large (wordfreq) does. Without it, the shorter sentence wins.
+    import index.retrieve
+
+    with Library.open(":memory:") as library:
+        library.add_text("Many people came to the meeting.", title="Meeting", source="meeting.txt")
+        library.add_text(
+            "Engineers inspected the old aqueduct after the earthquake last night.", title="Aqueduct", source="a.txt"
+        )
+        answers = library.query("What did people say about the aqueduct?", 2, abstain=False).answers
+        assert "aqueduct" in answers[0].sentence
+        monkeypatch.setattr(index.retrieve, "BACKGROUND_PASSAGES", 0)
+        answers = library.query("What did people say about the aqueduct?", 2, abstain=False).answers
+        assert "people" in answers[0].sentence
+
+
+def test_a_misspelt_or_derived_name_is_not_taken_for_one_the_library_never_mentions(library):
+    # "Herrat" is one letter from Herat; "Kabuli" is made from Kabul: neither is a place the articles lack.
+    [answer, *_] = library.ask("What did the governor of Herrat promise?")
+    assert answer.sentence == "He promised to repair the damaged bridge before winter."
+    assert library.ask("How many Kabuli prisoners were released on Tuesday?")

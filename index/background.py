@@ -1,0 +1,52 @@
+"""Word frequencies of the language at large (wordfreq, offline data in the package): how a library too small
+to have statistics of its own (ten sentences, one article) tells rare words from common ones."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+
+from .analysis import Token
+from .languages import SUPPORTED
+
+# The language at large counts as this many passages beside the library's own when a question word's IDF is
+# worked out: it decides in a library of ten passages and hardly counts in one of a million. Chosen on the
+# public SQuAD and WikiQA sets (bench/quality.py), where libraries have 10 to 200 passages.
+BACKGROUND_PASSAGES = 300
+PASSAGE_WORDS = 100  # a word of frequency f is in about 1 - e^(-f * 100) of passages this long
+
+
+def passage_shares(tokens: Iterable[Token], language: str) -> dict[str, float]:
+    """For each term of the tokens, the share of ordinary passages in the language that hold one of its
+    words; empty for a language wordfreq does not know."""
+    if language not in _languages():
+        return {}
+    shares: dict[str, float] = {}
+    for token in tokens:
+        if token.term:
+            share = 1.0 - math.exp(-_frequency(token.surface.lower(), language) * PASSAGE_WORDS)
+            shares[token.term] = max(shares.get(token.term, 0.0), share)
+    return shares
+
+
+def warm(languages: Iterable[str]) -> None:
+    """Load the tables of these languages now (a quarter of a second each), not during the first question."""
+    for language in languages:
+        if language in _languages():
+            _frequency("the", language)
+
+
+@functools.cache
+def _languages() -> frozenset[str]:
+    import wordfreq  # imported on first use: its tables take a quarter of a second to load per language
+
+    # Only languages with our own analysis: wordfreq's Chinese and Japanese need word segmenters we do not use.
+    return frozenset(wordfreq.available_languages()) & frozenset(SUPPORTED)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _frequency(word: str, language: str) -> float:
+    import wordfreq
+
+    return wordfreq.word_frequency(word, language)
