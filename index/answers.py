@@ -37,7 +37,7 @@ ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it o
 
 # "I don't know" is decided from evidence, not from a raw score (which grows with library size and
 # question length): the share of the question's IDF weight the answer matches. Below this, no answer.
-MIN_COVERAGE = 0.45
+MIN_COVERAGE = 0.42
 MIN_PARAPHRASE_COVERAGE = 0.35
 MIN_MARGIN = 0.1
 MIN_FURTHER_COVERAGE = 0.2

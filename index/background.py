@@ -13,8 +13,8 @@ from .languages import SUPPORTED
 # The language at large counts as this many passages beside the library's own when a question word's IDF is
 # worked out: it decides in a library of ten passages and hardly counts in one of a million. Chosen on the
 # public SQuAD and WikiQA sets (bench/quality.py), where libraries have 10 to 200 passages.
-BACKGROUND_PASSAGES = 300
-PASSAGE_WORDS = 100  # a word of frequency f is in about 1 - e^(-f * 100) of passages this long
+BACKGROUND_PASSAGES = 100
+PASSAGE_WORDS = 300  # a word of frequency f is in about 1 - e^(-f * 300) of passages of 300 words
 
 
 def passage_shares(tokens: Iterable[Token], language: str) -> dict[str, float]:
@@ -25,7 +25,9 @@ def passage_shares(tokens: Iterable[Token], language: str) -> dict[str, float]:
     shares: dict[str, float] = {}
     for token in tokens:
         if token.term:
-            share = 1.0 - math.exp(-_frequency(token.surface.lower(), language) * PASSAGE_WORDS)
+            # wordfreq rates "1932" as common as any year; asked of a library, a number is a precise match.
+            frequency = 0.0 if token.term.isdigit() else _frequency(token.surface.lower(), language)
+            share = 1.0 - math.exp(-frequency * PASSAGE_WORDS)
             shares[token.term] = max(shares.get(token.term, 0.0), share)
     return shares
 
