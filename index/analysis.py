@@ -29,8 +29,9 @@ from .stopwords import UNIVERSAL_STOPWORDS, word_list
 
 MAX_QUESTION_CHARS = 2_000
 # Bump when a change here gives some text other terms than before: a library whose stored terms were made by
-# another version analyses its sentences again when it opens (2: Snowball 3 stemmers from PyStemmer).
-ANALYSIS_VERSION = "2"
+# another version analyses its sentences again when it opens (2: Snowball 3 stemmers from PyStemmer; 3: Latin
+# accents dropped before stemming).
+ANALYSIS_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,21 @@ _NORMALIZE_TABLE = str.maketrans(
     }
 )
 _SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _latin_accents() -> dict[int, str]:
+    """Latin letters with diacritics → the plain letter: "é" → "e", "ü" → "u"; "ß", "ø" and other scripts stay."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        base = decomposed[:1]
+        marks = decomposed[1:]
+        if marks and base.isascii() and base.isalpha() and all(unicodedata.combining(m) for m in marks):
+            table[code] = base
+    return table
+
+
+_LATIN_ACCENTS = _latin_accents()
 
 
 def normalize(text: str) -> str:
@@ -237,4 +253,8 @@ def _word_term(raw: str, code: str, config: LanguageConfig) -> str | None:
     is_acronym = len(raw) > 1 and raw.isupper()
     if not is_acronym and word in _stopwords(code):
         return None
+    if not word.isascii():
+        # "Hervé" and "Herve", "libérés" and "liberes" are both written (people type without accents): accents
+        # go before stemming, so the stemmer sees both spellings alike.
+        word = word.translate(_LATIN_ACCENTS)
     return _stemmer(config.snowball)(word) if config.snowball else word

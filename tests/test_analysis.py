@@ -79,7 +79,13 @@ def test_normalize_removes_zero_width_characters_nul_and_lone_surrogates():
 
 def test_invisible_characters_and_combining_accents_do_not_split_words():
     assert analyze("co\u00adoperate") == analyze("cooperate")
-    assert analyze("Cafe\u0301") == analyze("Café") == ["café"]
+    assert analyze("Cafe\u0301") == analyze("Café") == analyze("Cafe")
+
+
+def test_latin_accents_are_dropped_so_names_match_written_either_way():
+    assert analyze("Hervé in Zürich") == analyze("Herve in Zurich") == ["herv", "zurich"]
+    assert analyze("Les prisonniers libérés", "fr") == analyze("Les prisonniers liberes", "fr")
+    assert analyze("Straße Søren правительство") == ["strass", "søren", "правительство"]  # no accent to drop
 
 
 def test_fullwidth_and_ligature_letters_match_plain_ones():
