@@ -100,6 +100,10 @@ _ACRONYM = f"{_LETTER}(?:\\.{_LETTER})+(?!{_LETTER_OR_DIGIT})\\.?"
 # One pass of one compiled pattern finds every word: a CJK character, a dotted acronym, or words joined
 # by apostrophes, hyphens and number separators.
 _TOKEN_RE = re.compile(f"(?=[^\\W_])[{_CJK}]|{_ACRONYM}|{_WORD}(?:{_CONNECTOR}{_WORD})*")
+# The same pattern for text that is all ASCII (most English text): no marks, no CJK, and twice as fast.
+_ASCII_TOKEN_RE = re.compile(
+    r"[A-Za-z](?:\.[A-Za-z])+(?![A-Za-z0-9])\.?|[A-Za-z0-9]+(?:(?:['\-]|(?<=\d)[.,](?=\d))[A-Za-z0-9]+)*"
+)
 _CJK_RE = re.compile(f"[{_CJK}]")
 _ACRONYM_RE = re.compile(_ACRONYM)
 _HYPHENATED_PART_RE = re.compile("[^-\u2010\u2011]+")
@@ -131,7 +135,7 @@ def analyze(text: str, language: str = "en") -> list[str]:
     - each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
     - words longer than 40 characters, emoji and punctuation give no term.
     """
-    surfaces = _TOKEN_RE.findall(text)
+    surfaces = (_ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE).findall(text)
     return list(itertools.chain.from_iterable(map(_surface_terms, surfaces, itertools.repeat(_code(language)))))
 
 

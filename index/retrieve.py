@@ -27,7 +27,8 @@ from .related import correct_spelling, related_terms
 from .scoring import lucene_idf
 from .search import Filters, PassageIndex
 
-PASSAGES_TO_READ = 12  # candidate sentences come from this many of the best passages (8 to 24 rank alike on the public sets)
+# Candidate sentences come from this many of the best passages (8 to 24 rank alike on the public sets).
+PASSAGES_TO_READ = 12
 UNKNOWN_WORD_WEIGHT = 0.5
 NAME_STEM_CHARS = 4  # a name is known when a library word shares its start, all but its last three letters
 FOLD_CANDIDATES = 60  # sentences ranked below these cannot change which answers are shown, only cost time

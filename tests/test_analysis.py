@@ -254,3 +254,12 @@ def test_any_question_can_be_analysed_and_typed(text):
     language, terms = analyze_question(text)
     assert isinstance(language, str) and all(term.isalnum() for term in terms)
     assert question_type(text) in {None, "count", "what_is", "when", "who", "where", "why", "yesno"}
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.lists(st.sampled_from([*"aZ19 .,'-_", "U.S.", "e.g.", "3.5", "1,000", "x-y", "don't", "Q."]), max_size=20))
+def test_ascii_text_is_split_into_words_as_the_full_pattern_splits_it(pieces):
+    from index.analysis import _ASCII_TOKEN_RE, _TOKEN_RE
+
+    text = "".join(pieces)
+    assert _ASCII_TOKEN_RE.findall(text) == _TOKEN_RE.findall(text)
