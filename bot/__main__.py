@@ -53,7 +53,7 @@ def main() -> int:
         return 2
     configure_logging(settings.log_level)
     try:
-        library = Library.open(settings.library_path)
+        library = Library.open(settings.library_path, workers=settings.ingest_processes)
     except CitebotError as error:
         print(f"citebot: {error}", file=sys.stderr)
         return 1

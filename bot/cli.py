@@ -58,13 +58,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_main()
     path = args.library or os.environ.get("CITEBOT_LIBRARY") or DEFAULT_LIBRARY
     try:
-        with Library.open(path) as library:
+        with Library.open(path, workers=_ingest_workers()) as library:
             return COMMANDS[args.command](library, args)
     except CitebotError as error:
         print(f"citebot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _ingest_workers() -> int:
+    """INGEST_WORKERS from the environment (0, unset or not a number: one per core)."""
+    try:
+        workers = int(os.environ.get("INGEST_WORKERS", "0"))
+    except ValueError:
+        workers = 0
+    return workers if workers > 0 else os.cpu_count() or 1
 
 
 def _add(library: Library, args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class Settings:
     rate_limit_per_second: float = 30.0
     rate_limit_group_per_minute: float = 20.0
     concurrent_updates: int = 64
+    ingest_workers: int = 0  # 0: one per core
 
     @property
     def token_hint(self) -> str:
@@ -95,10 +97,16 @@ class Settings:
             rate_limit_per_second=reader.get("RATE_LIMIT_PER_SECOND", 30.0, _non_negative_float),
             rate_limit_group_per_minute=reader.get("RATE_LIMIT_GROUP_PER_MINUTE", 20.0, _non_negative_float),
             concurrent_updates=reader.get("CONCURRENT_UPDATES", 64, _positive_int),
+            ingest_workers=reader.get("INGEST_WORKERS", 0, _non_negative_int),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
         return settings
+
+    @property
+    def ingest_processes(self) -> int:
+        """INGEST_WORKERS as a number of processes: 0 means one per core."""
+        return self.ingest_workers or os.cpu_count() or 1
 
     @property
     def log_level_number(self) -> int:
@@ -192,6 +200,13 @@ def _positive_int(raw: str) -> int:
     value = _number(raw, int)
     if value < 1:
         raise ValueError(f"expected a whole number of at least 1, got {raw!r}")
+    return value
+
+
+def _non_negative_int(raw: str) -> int:
+    value = _number(raw, int)
+    if value < 0:
+        raise ValueError(f"expected a whole number, 0 or more, got {raw!r}")
     return value
 
 

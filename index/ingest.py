@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nltk.tokenize.punkt import PunktParameters
+
 from .analysis import analyze
 from .answers import fold_text
 from .languages import detect_language
@@ -71,6 +73,11 @@ class Splitters:
             self._splitters[language] = splitter
         return splitter
 
+    def frozen_parameters(self) -> dict[str, PunktParameters]:
+        """By language, what each splitter that has stopped learning splits by (see workers.PreparePool)."""
+        frozen = {language: splitter.frozen_parameters() for language, splitter in self._splitters.items()}
+        return {language: params for language, params in frozen.items() if params is not None}
+
     def save(self, db: sqlite3.Connection) -> None:
         for language, splitter in self._splitters.items():
             learned = sorted(splitter.learned_abbreviations())
@@ -92,11 +99,19 @@ def prepare(article: Article, splitters: Splitters) -> PreparedArticle:
     return PreparedArticle(article, language, content_hash(article), tuple(passages))
 
 
-def write(
-    db: sqlite3.Connection, store: Store, prepared: PreparedArticle, collection: str
-) -> tuple[str, int | None, list[int]]:
-    """Store one article inside the caller's transaction, replacing an older version with the same source.
-    Returns (outcome, new article id, ids of replaced articles); outcome is "added" or "unchanged"."""
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What write() did: "added" or "unchanged", the new article's id, the ids of the articles it replaced, and
+    its passages as the search index takes them (so they need not be read back from the store)."""
+
+    outcome: str
+    article_id: int | None = None
+    replaced: tuple[int, ...] = ()
+    passages: tuple[IndexedPassage, ...] = ()
+
+
+def write(db: sqlite3.Connection, store: Store, prepared: PreparedArticle, collection: str) -> Written:
+    """Store one article inside the caller's transaction, replacing an older version with the same source."""
     article = prepared.article
     collection_id = store.collection_id(db, collection, create=True)
     row = db.execute(
@@ -104,7 +119,7 @@ def write(
         (collection_id, article.source),
     ).fetchone()
     if row and row[1] == prepared.content_hash:
-        return "unchanged", None, []
+        return Written("unchanged")
     replaced = []
     if row:
         db.execute("DELETE FROM articles WHERE id = ?", (row[0],))
@@ -123,16 +138,30 @@ def write(
             prepared.content_hash,
         ),
     ).lastrowid
-    for position, sentences in enumerate(prepared.passages):
-        passage_id = db.execute(
-            "INSERT INTO passages (article_id, position) VALUES (?, ?)", (article_id, position)
-        ).lastrowid
-        db.executemany(
-            "INSERT INTO sentences (passage_id, position, text, terms, fold_key) VALUES (?, ?, ?, ?, ?)",
-            [(passage_id, i, s.text, " ".join(s.terms), s.fold_key) for i, s in enumerate(sentences)],
-        )
+    words = source_words(f"{article.source} {article.title} {article.url or ''}")
+    day = day_number(article.published)
+    # Passage ids chosen here (the caller's transaction holds the write lock), so that all the article's rows
+    # go in with two statements rather than one per passage.
+    first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
+    passages = list(enumerate(prepared.passages, first))
+    db.executemany(
+        "INSERT INTO passages (id, article_id, position) VALUES (?, ?, ?)",
+        [(passage_id, article_id, passage_id - first) for passage_id, _ in passages],
+    )
+    db.executemany(
+        "INSERT INTO sentences (passage_id, position, text, terms, fold_key) VALUES (?, ?, ?, ?, ?)",
+        [
+            (passage_id, i, s.text, " ".join(s.terms), s.fold_key)
+            for passage_id, sentences in passages
+            for i, s in enumerate(sentences)
+        ],
+    )
+    indexed = [
+        IndexedPassage(passage_id, article_id, collection_id, day, [t for s in sentences for t in s.terms], words)
+        for passage_id, sentences in passages
+    ]
     db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (article_id,))
-    return "added", article_id, replaced
+    return Written("added", article_id, tuple(replaced), tuple(indexed))
 
 
 def index_articles(db: sqlite3.Connection, index: PassageIndex, article_ids: Iterable[int]) -> None:

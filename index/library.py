@@ -27,19 +27,23 @@ class Library:
     """Articles in a SQLite file, searchable through a BM25 index kept beside it (`<file>.tantivy`).
     Every method is thread-safe: questions are answered while another thread adds articles."""
 
-    def __init__(self, store: Store, index: PassageIndex) -> None:
+    def __init__(self, store: Store, index: PassageIndex, workers: int = 1) -> None:
         self._store = store
         self._index = index
         self._languages: tuple[str, ...] | None = None  # of the articles, most common first; reset on writes
-        self._writer = Writer(store, index, on_change=self._forget_languages)
+        self._writer = Writer(store, index, on_change=self._forget_languages, workers=workers)
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Library:
-        """Open (or create) the library at `path`; None or ":memory:" keeps it in memory."""
+    def open(cls, path: str | Path | None = None, *, workers: int = 1) -> Library:
+        """Open (or create) the library at `path`; None or ":memory:" keeps it in memory.
+
+        `workers` > 1 splits and analyses big adds (200 articles or more) in that many processes. They are
+        started with multiprocessing's "spawn", which imports the program's main module again: a script that
+        passes workers must keep its own work under `if __name__ == "__main__":`."""
         store = Store(path)
         index_path = None if store.in_memory else Path(f"{store.path}.tantivy")
         index, fresh = PassageIndex.open_or_reset(index_path)
-        library = cls(store, index)
+        library = cls(store, index, workers)
         library._writer.repair(fresh)
         with store.reading() as db:
             background.warm(library._article_languages(db))

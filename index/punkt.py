@@ -226,19 +226,14 @@ class SentenceSplitter:
 
     def split(self, passage: str) -> list[str]:
         """The passage's sentences, each an exact substring of it, stripped, in order."""
-        tokenizer = self._current_tokenizer()
-        sentences = []
-        for block_start, block_end in _blocks(passage):
-            block = passage[block_start:block_end]
-            spans: list[tuple[int, int]] = []
-            for start, end in tokenizer.span_tokenize(block):
-                if spans and _starts_lowercase(block, start):
-                    # '"Will you?" he asked.' is one sentence: Punkt breaks after every "?".
-                    spans[-1] = (spans[-1][0], end)
-                else:
-                    spans.append((start, end))
-            sentences.extend(s for s in (block[start:end].strip() for start, end in spans) if s)
-        return sentences
+        return _split(self._current_tokenizer(), passage)
+
+    def frozen_parameters(self) -> PunktParameters | None:
+        """What the splitter splits by once it has stopped learning (None before): a FrozenSplitter made from
+        them splits exactly as this one does from then on, in any process."""
+        if self._trained_chars < MAX_TRAINING_CHARS:
+            return None
+        return self._current_tokenizer()._params
 
     def _current_tokenizer(self) -> _Tokenizer:
         # Rebuilt when the text read has grown by a tenth (or training ended): per article would cost more
@@ -270,6 +265,34 @@ class SentenceSplitter:
             for word, flags in self._pretrained.ortho_context.items():
                 params.ortho_context[word] |= flags
         return _Tokenizer(params)
+
+
+class FrozenSplitter:
+    """A splitter that learns nothing more, from SentenceSplitter.frozen_parameters()."""
+
+    def __init__(self, params: PunktParameters) -> None:
+        self._tokenizer = _Tokenizer(params)
+
+    def learn(self, text: str) -> None:
+        pass  # training has ended
+
+    def split(self, passage: str) -> list[str]:
+        return _split(self._tokenizer, passage)
+
+
+def _split(tokenizer: _Tokenizer, passage: str) -> list[str]:
+    sentences = []
+    for block_start, block_end in _blocks(passage):
+        block = passage[block_start:block_end]
+        spans: list[tuple[int, int]] = []
+        for start, end in tokenizer.span_tokenize(block):
+            if spans and _starts_lowercase(block, start):
+                # '"Will you?" he asked.' is one sentence: Punkt breaks after every "?".
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        sentences.extend(s for s in (block[start:end].strip() for start, end in spans) if s)
+    return sentences
 
 
 def _pretrained(language: str) -> PunktParameters | None:

@@ -223,20 +223,23 @@ def _answer(best: Scored, sources: tuple[Source, ...], runner_up: float, article
 
 
 def _disagreement(answers: list[Answer]) -> tuple[Answer, Answer] | None:
-    """Two of the top answers, not from the same articles, that match the question alike but state different
-    numbers (one article says 100 prisoners, the other 300)."""
-    for i, first in enumerate(answers[:3]):
-        for second in answers[i + 1 : 3]:
-            first_articles = {(s.collection, s.source) for s in first.sources}
-            if first_articles == {(s.collection, s.source) for s in second.sources}:
-                continue  # one article giving two numbers is not a disagreement between sources
-            numbers_first = set(NUMBER_IN_TEXT.findall(first.sentence))
-            numbers_second = set(NUMBER_IN_TEXT.findall(second.sentence))
-            if not numbers_first or not numbers_second or numbers_first == numbers_second:
-                continue
-            shared = set(first.why.matched_terms) & set(second.why.matched_terms)
-            if len(shared) >= 2 and abs(first.why.coverage - second.why.coverage) <= 0.2:
-                return first, second
+    """The top answer and another of the first three, not from the same articles, that matches the question
+    alike but states different numbers (one article says 100 prisoners, the other 300). Two runners-up that
+    differ from each other are not a disagreement about the answer."""
+    if not answers:
+        return None
+    first = answers[0]
+    for second in answers[1:3]:
+        first_articles = {(s.collection, s.source) for s in first.sources}
+        if first_articles == {(s.collection, s.source) for s in second.sources}:
+            continue  # one article giving two numbers is not a disagreement between sources
+        numbers_first = set(NUMBER_IN_TEXT.findall(first.sentence))
+        numbers_second = set(NUMBER_IN_TEXT.findall(second.sentence))
+        if not numbers_first or not numbers_second or numbers_first == numbers_second:
+            continue
+        shared = set(first.why.matched_terms) & set(second.why.matched_terms)
+        if len(shared) >= 2 and abs(first.why.coverage - second.why.coverage) <= 0.2:
+            return first, second
     return None
 
 

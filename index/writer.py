@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -9,10 +10,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from .analysis import ANALYSIS_VERSION, analyze
-from .ingest import PreparedArticle, Splitters, content_hash, index_articles, prepare, source_of, write
+from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write
 from .models import AddReport, Article, Skipped
 from .search import PassageIndex
 from .store import Store
+from .workers import PreparePool
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +44,11 @@ def clean_article(article: Article) -> Article:
 class Writer:
     """Adds, replaces and removes articles; one at a time (a lock), while readers go on."""
 
-    def __init__(self, store: Store, index: PassageIndex, on_change: Callable[[], None]) -> None:
+    def __init__(self, store: Store, index: PassageIndex, on_change: Callable[[], None], workers: int = 1) -> None:
         self._store = store
         self._index = index
         self._splitters = Splitters(store)
+        self._pool = PreparePool(workers)
         self._write_lock = threading.RLock()
         self._on_change = on_change
 
@@ -71,21 +74,25 @@ class Writer:
     def add_articles(self, articles: Iterable[Article], collection: str, progress: Progress | None) -> AddReport:
         articles = [clean_article(article) for article in articles]
         report = AddReport()
+        wanted: list[Article] = []  # to split, analyse and write, in the order given
         for start in range(0, len(articles), BATCH_ARTICLES):
             batch = articles[start : start + BATCH_ARTICLES]
-            prepared, skipped, unchanged = [], [], []
             known = self._known_hashes(collection, [article.source for article in batch])
             for article in batch:
                 if not article.text.strip():
-                    skipped.append(Skipped(article.source, "no text"))
+                    report += AddReport(skipped=(Skipped(article.source, "no text"),))
                 elif known.get(article.source) == content_hash(article):
-                    unchanged.append(source_of(article, collection))
+                    report += AddReport(unchanged=(source_of(article, collection),))
                 else:
-                    prepared.append(prepare(article, self._splitters))
-            report += self._write_batch(prepared, collection)
-            report += AddReport(unchanged=tuple(unchanged), skipped=tuple(skipped))
+                    wanted.append(article)
+        done = len(articles) - len(wanted)
+        prepared = self._pool.prepare_all(wanted, self._splitters)
+        for _ in range(0, len(wanted), BATCH_ARTICLES):
+            batch = list(itertools.islice(prepared, BATCH_ARTICLES))
+            report += self._write_batch(batch, collection)
+            done += len(batch)
             if progress is not None:
-                progress(min(start + BATCH_ARTICLES, len(articles)), len(articles))
+                progress(done, len(articles))
         return report
 
     def _known_hashes(self, collection: str, sources: list[str]) -> dict[str, str]:
@@ -100,20 +107,30 @@ class Writer:
             return dict(rows.fetchall())
 
     def _write_batch(self, prepared: list[PreparedArticle], collection: str) -> AddReport:
-        added, unchanged, changed_ids, sentences = [], [], [], 0
+        added, unchanged, written, sentences = [], [], [], 0
         with self._write_lock:
             with self._store.transaction() as db:
                 for item in prepared:
-                    outcome, article_id, replaced = write(db, self._store, item, collection)
+                    outcome = write(db, self._store, item, collection)
                     source = source_of(item.article, collection)
-                    if outcome == "unchanged":
+                    if outcome.outcome == "unchanged":
                         unchanged.append(source)
                         continue
                     added.append(source)
                     sentences += item.sentence_count
-                    changed_ids += [article_id, *replaced]
+                    written.append(outcome)
                 self._splitters.save(db)
-            self._sync_index(changed_ids)
+            self._on_change()
+            if written:
+                # From what was just written, not read back: the store's copy is for repairs and rebuilds.
+                self._index.remove([id_ for w in written for id_ in w.replaced])
+                self._index.add(passage for w in written for passage in w.passages)
+                self._index.commit()
+                with self._store.transaction() as db:
+                    db.executemany(
+                        "DELETE FROM pending_index WHERE article_id = ?",
+                        [(id_,) for w in written for id_ in (w.article_id, *w.replaced)],
+                    )
         return AddReport(tuple(added), tuple(unchanged), (), sentences)
 
     def _sync_index(self, article_ids: Sequence[int]) -> None:
@@ -184,5 +201,6 @@ class Writer:
 
     def close(self) -> None:
         """Wait for a write in progress, then commit and close the search index."""
+        self._pool.close()
         with self._write_lock:
             self._index.close()

@@ -252,3 +252,12 @@ def test_a_misspelt_or_derived_name_is_not_taken_for_one_the_library_never_menti
     [answer, *_] = library.ask("What did the governor of Herrat promise?")
     assert answer.sentence == "He promised to repair the damaged bridge before winter."
     assert library.ask("How many Kabuli prisoners were released on Tuesday?")
+
+
+def test_runners_up_that_differ_from_each_other_are_no_disagreement_about_the_answer():
+    with Library.open(":memory:") as library:
+        for town, berths in [("Arlow", 14), ("Bexby", 27), ("Corran", 9)]:
+            library.add_text(f"The {town} harbour has {berths} berths for fishing boats.", title=town, source=town)
+        result = library.query("How many berths does the Arlow harbour have?")
+        assert result.answers[0].sentence == "The Arlow harbour has 14 berths for fishing boats."
+        assert result.disagreement is None

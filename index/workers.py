@@ -1,0 +1,135 @@
+"""The CPU-bound half of a big add (language, sentences, terms) in worker processes, on every core, while this
+process writes to the store and the search index."""
+
+from __future__ import annotations
+
+import collections
+import logging
+import multiprocessing
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from nltk.tokenize.punkt import PunktParameters
+
+from .ingest import PreparedArticle, Splitters, prepare
+from .models import Article
+from .punkt import FrozenSplitter
+
+logger = logging.getLogger(__name__)
+
+MIN_PARALLEL_ARTICLES = 200  # fewer are prepared here: starting the workers (about a second) would cost more
+CHUNK_ARTICLES = 25  # articles sent to a worker at a time
+CHUNKS_AHEAD = 8  # chunks in flight: enough to keep every worker busy, few enough to bound memory
+
+
+class PreparePool:
+    """Prepares articles in worker processes when a language's sentence splitter has stopped learning (after
+    its first megabyte of text, see punkt.MAX_TRAINING_CHARS): from then on a worker given what it learned
+    splits exactly as this process would. Articles in a language still learning are prepared here, in order."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+        self._languages: frozenset[str] = frozenset()
+        self._lock = threading.Lock()
+
+    def prepare_all(self, articles: Sequence[Article], splitters: Splitters) -> Iterator[PreparedArticle]:
+        """Every article prepared, in the order given."""
+        position = 0
+        if self._workers > 1:  # here, in order, until some language's splitter has stopped learning
+            while position < len(articles) and not splitters.frozen_parameters():
+                yield prepare(articles[position], splitters)
+                position += 1
+        params = splitters.frozen_parameters()
+        articles = articles[position:]
+        if self._workers < 2 or len(articles) < MIN_PARALLEL_ARTICLES or not params:
+            for article in articles:
+                yield prepare(article, splitters)
+            return
+        executor = self._executor_for(params)
+        chunks = iter([articles[i : i + CHUNK_ARTICLES] for i in range(0, len(articles), CHUNK_ARTICLES)])
+        pending: collections.deque[tuple[Sequence[Article], Future]] = collections.deque()
+
+        def submit() -> None:
+            chunk = next(chunks, None)
+            if chunk is not None:
+                pending.append((chunk, executor.submit(_prepare_chunk, chunk)))
+
+        for _ in range(CHUNKS_AHEAD):
+            submit()
+        while pending:
+            chunk, future = pending.popleft()
+            submit()
+            try:
+                results = future.result()
+            except BrokenProcessPool:  # a worker was killed (out of memory?): this process carries on alone
+                logger.warning("a worker process died; preparing the rest of the articles here")
+                self.close()
+                results = [None] * len(chunk)
+                executor = _Serial()
+            for article, prepared in zip(chunk, results, strict=True):
+                yield prepared if prepared is not None else prepare(article, splitters)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
+
+    def _executor_for(self, params: dict[str, PunktParameters]) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None or frozenset(params) != self._languages:
+                if self._executor is not None:
+                    self._executor.shutdown(wait=True)
+                # Spawned, not forked: this process runs threads (the bot, the index writer's).
+                self._executor = ProcessPoolExecutor(
+                    self._workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker,
+                    initargs=(params,),
+                )
+                self._languages = frozenset(params)
+            return self._executor
+
+
+class _Serial:
+    """Stands in for the executor after a worker died: every chunk comes back unprepared."""
+
+    def submit(self, function, chunk: Sequence[Article]) -> Future:
+        future: Future = Future()
+        future.set_result([None] * len(chunk))
+        return future
+
+
+# In a worker process ----------------------------------------------------------------------------------------
+
+_frozen: dict[str, FrozenSplitter] = {}
+
+
+class _NotFrozen(Exception):
+    pass
+
+
+class _FrozenSplitters:
+    def get(self, language: str) -> FrozenSplitter:
+        splitter = _frozen.get(language)
+        if splitter is None:
+            raise _NotFrozen(language)
+        return splitter
+
+
+def _start_worker(params: dict[str, PunktParameters]) -> None:
+    _frozen.update({language: FrozenSplitter(p) for language, p in params.items()})
+
+
+def _prepare_chunk(articles: Sequence[Article]) -> list[PreparedArticle | None]:
+    """Each article prepared, or None where its language's splitter is still learning (the parent does it)."""
+    results: list[PreparedArticle | None] = []
+    for article in articles:
+        try:
+            results.append(prepare(article, _FrozenSplitters()))  # type: ignore[arg-type]
+        except _NotFrozen:
+            results.append(None)
+    return results

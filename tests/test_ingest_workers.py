@@ -1,0 +1,65 @@
+"""Big adds split and analysed in worker processes: the same library as one process makes, through the front door."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+import index.punkt
+import index.workers
+from bench.synthetic import SyntheticCorpus
+from index import Library
+
+ARTICLES = 120
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch):
+    # Punkt stops learning after 20,000 characters (a few articles) and 20 articles make a big add, so a
+    # hundred articles are enough to go through the workers. The workers themselves are given what was learned.
+    monkeypatch.setattr(index.punkt, "MAX_TRAINING_CHARS", 20_000)
+    monkeypatch.setattr(index.workers, "MIN_PARALLEL_ARTICLES", 20)
+
+
+def build(path, workers: int) -> list[tuple]:
+    corpus = SyntheticCorpus(ARTICLES * 10, seed=7)
+    with Library.open(path, workers=workers) as library:
+        report = library.add_articles([corpus.article(i) for i in range(ARTICLES)])
+        assert len(report.added) == ARTICLES
+        question = corpus.questions(1)[0].text
+        found = [(a.sentence, a.score) for a in library.query(question, 5, abstain=False).answers]
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT a.source, p.position, s.position, s.text, s.terms FROM sentences s"
+            " JOIN passages p ON p.id = s.passage_id JOIN articles a ON a.id = p.article_id ORDER BY s.id"
+        ).fetchall()
+    return [*rows, *found]
+
+
+def test_workers_split_and_analyse_exactly_as_one_process_does(tmp_path, small_thresholds, monkeypatch):
+    started = []
+    start = index.workers.PreparePool._executor_for
+    monkeypatch.setattr(
+        index.workers.PreparePool,
+        "_executor_for",
+        lambda pool, params: started.append(sorted(params)) or start(pool, params),
+    )
+    alone = build(tmp_path / "alone.sqlite3", workers=1)
+    assert not started
+    together = build(tmp_path / "together.sqlite3", workers=2)
+    assert started == [["en"]]  # the workers ran, with what Punkt learned of English
+    assert together == alone
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_this_process(tmp_path, small_thresholds, monkeypatch, caplog):
+    alone = build(tmp_path / "alone.sqlite3", workers=1)
+    monkeypatch.setattr(index.workers, "_prepare_chunk", _die)
+    assert build(tmp_path / "library.sqlite3", workers=2) == alone
+    assert "a worker process died" in caplog.text
+
+
+def _die(chunk):
+    import os
+
+    os._exit(3)  # as an out-of-memory kill would end it
