@@ -45,6 +45,7 @@ BM25_SAMPLE_AT_1M = 10  # rank-bm25 scores every passage in Python: ~1 s a quest
 STREAM_ARTICLES = 1_000  # articles generated and added per call, so the build never holds the whole corpus
 LIVE_CHANGES = 5
 INGEST_ARTICLES = 10_000
+INGEST_WORKERS = os.cpu_count() or 1  # as `citebot add` and the bot run by default (INGEST_WORKERS=0)
 CHAT_COLLECTIONS = ("chat:1", "chat:2")  # one article in ten goes to a chat's collection, so scopes filter
 SCOPES = (
     "no filter (every collection)",
@@ -166,7 +167,7 @@ def collection_of(index: int) -> str:
 def measure_build(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict:
     _, before = rss_mb()
     profiler = cProfile.Profile() if profile else None
-    library = Library.open(workdir / LIBRARY_FILE)
+    library = Library.open(workdir / LIBRARY_FILE, workers=INGEST_WORKERS)
     seconds, started = 0.0, time.perf_counter()
     for start in range(0, corpus.article_count, STREAM_ARTICLES):
         groups: dict[str, list[Article]] = {}
@@ -208,7 +209,7 @@ def measure_serving(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> di
     questions = corpus.questions(WARM_UP + QUESTIONS)
     warm_up, questions = questions[:WARM_UP], questions[WARM_UP:]
     start = time.perf_counter()
-    library = Library.open(workdir / LIBRARY_FILE)
+    library = Library.open(workdir / LIBRARY_FILE, workers=INGEST_WORKERS)
     open_seconds = time.perf_counter() - start
     ask_all(library, warm_up)
     latencies, answered, found = ask_all(library, questions)
