@@ -36,15 +36,15 @@ lint: $(TEST_STAMP)
 
 # Speed and memory against rank-bm25, side by side (SIZES="10000 100000 1000000" to choose).
 bench: $(TEST_STAMP)
-	$(BIN)/python bench/speed.py $(if $(SIZES),--sizes $(SIZES),)
+	$(BIN)/python -m bench.speed $(if $(SIZES),--sizes $(SIZES),)
 
 # Answer quality on the public question sets in ../shared/qa, against a plain rank-bm25 baseline.
 quality: $(TEST_STAMP)
-	$(BIN)/python bench/quality.py
+	$(BIN)/python -m bench.quality
 
 # The real bot under load through the test Bot API server on 127.0.0.1.
 load: $(TEST_STAMP)
-	$(BIN)/python bench/bot_load.py
+	$(BIN)/python -m bench.bot_load
 
 # Build (or update) the library from CITEBOT_ARTICLES without starting the bot.
 library: $(RUN_STAMP)
