@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import lookup
 from .analysis import Token, question_type, tokenize
@@ -31,6 +31,7 @@ from .search import Filters, PassageIndex
 PASSAGES_TO_READ = 12
 UNKNOWN_WORD_WEIGHT = 0.5
 NAME_STEM_CHARS = 4  # a name is known when a library word shares its start, all but its last three letters
+NAME_FORMS = 5  # library words sharing that start that are looked at
 FOLD_CANDIDATES = 60  # sentences ranked below these cannot change which answers are shown, only cost time
 
 
@@ -129,7 +130,7 @@ def find_answers(
         ranked = [answer for _, answer in answers][:k]
         return Result(tuple(ranked), None, parsed.hints, _disagreement(ranked))
     top_scored, top = answers[0]
-    if _names_unknown(names, doc_freq, index.vocabulary) or not is_answer(top_scored, terms, names, top.why.margin):
+    if _names_unknown(names, doc_freq, index, scope.filters) or not is_answer(top_scored, terms, names, top.why.margin):
         # The closest sentence is offered (marked as not an answer) only when it shares something real.
         closest = top if is_further_answer(top_scored) else None
         return Result(closest=closest, hints=parsed.hints)
@@ -137,12 +138,23 @@ def find_answers(
     return Result(tuple(good), None, parsed.hints, _disagreement(good))
 
 
-def _names_unknown(names: frozenset[str], doc_freq, vocabulary) -> bool:
-    """The question gives a name or number the library never mentions, spelt right or nearly, nor any word
-    made from it ("Californian" for California): the articles are about something else ("How many US troops
-    are in Germany?" asked of articles that never name Germany)."""
-    for name in correct_spelling(sorted(names), doc_freq, vocabulary):
-        if not doc_freq(name) and not vocabulary(name[: max(NAME_STEM_CHARS, len(name) - 3)], 1):
+def _names_unknown(names: frozenset[str], doc_freq, index: PassageIndex, filters: Filters) -> bool:
+    """The question gives a name or number that the articles it may be answered from never mention, spelt right
+    or nearly, nor any word made from it ("Californian" for California): they are about something else ("How
+    many US troops are in Germany?" asked of articles that never name Germany; a name only another chat's
+    articles mention)."""
+    limited = filters != Filters()
+
+    def mentioned(term: str) -> bool:
+        if not doc_freq(term):
+            return False
+        return not limited or index.any_match(replace(filters, required_terms=(term,)))
+
+    for name in correct_spelling(sorted(names), doc_freq, index.vocabulary):
+        if mentioned(name):
+            continue
+        stem = name[: max(NAME_STEM_CHARS, len(name) - 3)]
+        if not any(mentioned(word) for word, _ in index.vocabulary(stem, NAME_FORMS)):
             return True
     return False
 

@@ -40,6 +40,7 @@ class Filters:
     """Limits on which passages may match; None means no limit."""
 
     collection_ids: tuple[int, ...] | None = None
+    excluded_collection_ids: tuple[int, ...] = ()  # the same limit said the other way: cheaper when they are few
     first_day: int | None = None
     last_day: int | None = None
     required_terms: tuple[str, ...] = ()  # every one must occur in the passage (quoted phrases)
@@ -215,4 +216,8 @@ class PassageIndex:
                     [(tantivy.Occur.Should, self._source_query(words)) for words in filters.source_words]
                 )
             )
-        return [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in queries]
+        clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in queries]
+        if filters.excluded_collection_ids:
+            excluded = tantivy.Query.term_set_query(self.schema, "cid", list(filters.excluded_collection_ids))
+            clauses.append((tantivy.Occur.MustNot, excluded))
+        return clauses

@@ -261,3 +261,18 @@ def test_runners_up_that_differ_from_each_other_are_no_disagreement_about_the_an
         result = library.query("How many berths does the Arlow harbour have?")
         assert result.answers[0].sentence == "The Arlow harbour has 14 berths for fishing boats."
         assert result.disagreement is None
+
+
+def test_a_question_in_one_collection_never_meets_another_even_one_created_after_the_last_question():
+    # The big global collection is searched by leaving the small chat collections out; a chat collection
+    # created after a question was asked must be left out too.
+    with Library.open(":memory:") as library:
+        for town in ("Arlow", "Bexby", "Corran"):
+            library.add_text(f"The {town} ferry sails at noon.", title=town, source=town)
+        library.add_text("The Dunlin ferry sails at dawn.", title="Dunlin", source="dunlin", collection="chat:1")
+        assert library.ask("When does the Dunlin ferry sail?") == []
+        assert library.ask("When does the Dunlin ferry sail?", collections=("chat:1",))
+        library.add_text("The Eskmouth ferry sails at dusk.", title="Eskmouth", source="esk", collection="chat:2")
+        assert library.ask("When does the Eskmouth ferry sail?") == []
+        [answer] = library.ask("When does the Eskmouth ferry sail?", collections=("global", "chat:2"))[:1]
+        assert answer.sentence == "The Eskmouth ferry sails at dusk."
