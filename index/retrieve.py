@@ -32,6 +32,7 @@ PASSAGES_TO_READ = 12
 UNKNOWN_WORD_WEIGHT = 0.5
 NAME_STEM_CHARS = 4  # a name is known when a library word shares its start, all but its last three letters
 NAME_FORMS = 5  # library words sharing that start that are looked at
+UNFILTERED_SHARE = 2  # see _search
 FOLD_CANDIDATES = 60  # sentences ranked below these cannot change which answers are shown, only cost time
 
 
@@ -67,7 +68,7 @@ def find_answers(
     terms = correct_spelling(terms, index.doc_freq, index.vocabulary)
     related = related_terms(terms, language)
     weighted = [(r.term, r.weight) for r in related]
-    hits = index.search(terms, max(PASSAGES_TO_READ, k), scope.filters, weighted)
+    hits = _search(db, index, terms, max(PASSAGES_TO_READ, k), scope, weighted)
     if not hits:
         return Result(hints=parsed.hints)
     document_count = max(index.num_docs, 1)
@@ -130,12 +131,37 @@ def find_answers(
         ranked = [answer for _, answer in answers][:k]
         return Result(tuple(ranked), None, parsed.hints, _disagreement(ranked))
     top_scored, top = answers[0]
-    if _names_unknown(names, doc_freq, index, scope.filters) or not is_answer(top_scored, terms, names, top.why.margin):
+    if _names_unknown(names - top_scored.matched, doc_freq, index, scope.filters) or not is_answer(
+        top_scored, terms, names, top.why.margin
+    ):
         # The closest sentence is offered (marked as not an answer) only when it shares something real.
         closest = top if is_further_answer(top_scored) else None
         return Result(closest=closest, hints=parsed.hints)
     good = [top, *(answer for scored_, answer in answers[1:] if is_further_answer(scored_))][:k]
     return Result(tuple(good), None, parsed.hints, _disagreement(good))
+
+
+def _search(
+    db: sqlite3.Connection,
+    index: PassageIndex,
+    terms: Sequence[str],
+    count: int,
+    scope: Scope,
+    weighted: Sequence[tuple[str, float]],
+) -> list[tuple[int, float]]:
+    """The best passages in scope. When the scope is all but a few small collections, the index is searched
+    without a filter (which keeps tantivy's fast path: twice as fast at a million passages) for twice as many
+    passages, and those outside the scope are dropped here; the same passages come out, in the same order, as
+    a filtered search gives, and that search is made when too few are left."""
+    filters = scope.filters
+    if not filters.excluded_collection_ids or replace(filters, excluded_collection_ids=()) != Filters():
+        return index.search(terms, count, filters, weighted)
+    hits = index.search(terms, count * UNFILTERED_SHARE, Filters(), weighted)
+    inside = lookup.passages_in_collections(db, [passage for passage, _ in hits], scope.collection_ids or ())
+    kept = [hit for hit in hits if hit[0] in inside]
+    if len(kept) >= count or len(hits) < count * UNFILTERED_SHARE:
+        return kept[:count]
+    return index.search(terms, count, filters, weighted)
 
 
 def _names_unknown(names: frozenset[str], doc_freq, index: PassageIndex, filters: Filters) -> bool:

@@ -276,3 +276,27 @@ def test_a_question_in_one_collection_never_meets_another_even_one_created_after
         assert library.ask("When does the Eskmouth ferry sail?") == []
         [answer] = library.ask("When does the Eskmouth ferry sail?", collections=("global", "chat:2"))[:1]
         assert answer.sentence == "The Eskmouth ferry sails at dusk."
+
+
+def test_searching_all_but_the_small_collections_finds_what_a_filtered_search_finds(monkeypatch):
+    import index.retrieve
+    from bench.synthetic import SyntheticCorpus
+
+    corpus = SyntheticCorpus(3_000, seed=3)
+    with Library.open(":memory:") as library:
+        articles = [corpus.article(number) for number in range(corpus.article_count)]
+        library.add_articles(articles[::10], collection="chat:1")
+        library.add_articles([a for number, a in enumerate(articles) if number % 10], collection=GLOBAL_COLLECTION)
+        questions = [question.text for question in corpus.questions(40)]
+
+        def answers() -> list:
+            return [[(a.sentence, a.sources) for a in library.query(q, 3).answers] for q in questions]
+
+        fast = answers()
+        monkeypatch.setattr(
+            index.retrieve,
+            "_search",
+            lambda db, idx, terms, count, scope, weighted: idx.search(terms, count, scope.filters, weighted),
+        )
+        assert answers() == fast
+        assert sum(map(bool, fast)) >= 20
