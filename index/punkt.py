@@ -5,18 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import nltk.data
-from nltk.tokenize.punkt import (
-    PunktLanguageVars,
-    PunktParameters,
-    PunktSentenceTokenizer,
-    PunktToken,
-    PunktTrainer,
-    load_punkt_params,
-)
+from nltk.tokenize.punkt import PunktParameters, PunktTrainer, load_punkt_params
 
+from .punkt_rules import LANGUAGE_VARS, Token, Tokenizer
 from .stopwords import word_list
 
 logger = logging.getLogger(__name__)
@@ -48,133 +42,9 @@ _GERMAN_MONTHS = "januar februar märz april mai juni juli august september okto
 COLLOCATIONS = {"de": frozenset(("##number##", month) for month in _GERMAN_MONTHS.split())}
 
 
-class _LanguageVars(PunktLanguageVars):
-    """Punkt's defaults, with the ellipsis character ending sentences as "..." does."""
-
-    sent_end_chars = (".", "?", "!", "…")
-
-    def word_tokenize(self, s: str) -> list[str]:
-        return _WORD_TOKEN_RE.findall(s)
-
-
-class _Token(PunktToken):
-    """Punkt's token with its patterns compiled by the standard library (see _PERIOD_CONTEXT_RE)."""
-
-    __slots__ = ()
-    _RE_ELLIPSIS = re.compile(r"\.\.+$")
-    _RE_NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
-    _RE_INITIAL = re.compile(r"[^\W\d]\.$", re.UNICODE)
-    _RE_ALPHA = re.compile(r"[^\W\d]+$", re.UNICODE)
-
-
-_LANGUAGE_VARS = _LanguageVars()
 # Blank lines always end a sentence; so do Chinese and Japanese full stops, which need no space after them.
 _HARD_BREAK_RE = re.compile(r"\n[^\S\n]*\n\s*|[。！？．][。！？．!?]*[」』”’）〕】》〉]*")
 _FIRST_LETTER_RE = re.compile(r"[\s\"'“‘«(\[¿¡-]*(\w)")
-# Contexts whose answer Punkt's rules fix without looking further: "?", "!" or "…" followed by a word, and a
-# period after a plain word of letters that is no abbreviation and starts no known collocation.
-_MARK_BREAK_RE = re.compile(r"\S*[?!…]\s+\S+")
-_WORD_PERIOD_RE = re.compile(r"([^\W\d_]{2,})\.\s+\S+")
-
-
-# Punkt's own patterns, compiled with the standard library: nltk runs them through the `regex` module with a
-# timeout guard, which costs more than the splitting itself. They are linear (no nested repeats), and the
-# tests check that splits and training come out as nltk's own.
-_PERIOD_CONTEXT_RE = re.compile(
-    _LANGUAGE_VARS._period_context_fmt
-    % {"NonWord": _LANGUAGE_VARS._re_non_word_chars, "SentEndChars": _LANGUAGE_VARS._re_sent_end_chars},
-    re.UNICODE | re.VERBOSE,
-)
-_WORD_TOKEN_RE = re.compile(
-    _LANGUAGE_VARS._word_tokenize_fmt
-    % {
-        "NonWord": _LANGUAGE_VARS._re_non_word_chars,
-        "MultiChar": _LANGUAGE_VARS._re_multi_char_punct,
-        "WordStart": _LANGUAGE_VARS._re_word_start,
-    },
-    re.UNICODE | re.VERBOSE,
-)
-_REALIGNMENT_RE = re.compile(_LANGUAGE_VARS.re_boundary_realignment.pattern, re.MULTILINE)
-_LAST_SPACE_RE = re.compile(r"[ \t\n\r\x0b\x0c](?=[^ \t\n\r\x0b\x0c]*\Z)")  # string.whitespace, as nltk
-
-
-class _Tokenizer(PunktSentenceTokenizer):
-    """Punkt with its decisions remembered: the same "word. Word" context always gets the same answer from
-    the same parameters, and news repeats contexts ("said. The") all the time. span_tokenize() gives the
-    spans nltk's would, several times faster."""
-
-    def __init__(self, params: PunktParameters) -> None:
-        super().__init__(params, lang_vars=_LANGUAGE_VARS, token_cls=_Token)
-        self._decisions: dict[str, bool] = {}
-        self._abbreviations = frozenset(params.abbrev_types)
-        self._collocation_heads = frozenset(head for head, _ in params.collocations)
-
-    def text_contains_sentbreak(self, text: str) -> bool:
-        # Most contexts are plain, and answering them here, as Punkt's first and second pass would, makes
-        # splitting several times faster; anything else goes through Punkt itself.
-        if _MARK_BREAK_RE.fullmatch(text):
-            return True
-        plain = _WORD_PERIOD_RE.fullmatch(text)
-        if plain:
-            word = plain.group(1).lower()
-            if word not in self._abbreviations and word not in self._collocation_heads:
-                return True
-        decision = self._decisions.get(text)
-        if decision is None:
-            if len(self._decisions) >= 100_000:
-                self._decisions.clear()
-            decision = self._decisions[text] = super().text_contains_sentbreak(text)
-        return decision
-
-    def span_tokenize(self, text: str, realign_boundaries: bool = True) -> Iterator[tuple[int, int]]:
-        """nltk's span_tokenize: its _slices_from_text and _realign_boundaries, with standard patterns."""
-        slices = list(self._break_slices(text))
-        realign = 0
-        for number, (start, stop) in enumerate(slices):
-            start += realign
-            if number + 1 == len(slices):
-                if start < stop:
-                    yield start, stop
-                break
-            next_start, next_stop = slices[number + 1]
-            match = _REALIGNMENT_RE.match(text[next_start:next_stop])
-            if match:
-                yield start, next_start + len(match.group(0).rstrip())
-                realign = match.end()
-            else:
-                realign = 0
-                if start < stop:
-                    yield start, stop
-
-    def _break_slices(self, text: str) -> Iterator[tuple[int, int]]:
-        last_break = 0
-        for match, context in self._end_contexts(text):
-            if self.text_contains_sentbreak(context):
-                yield last_break, match.end()
-                last_break = match.start("next_tok") if match.group("next_tok") else match.end()
-        yield last_break, len(text.rstrip())
-
-    @staticmethod
-    def _end_contexts(text: str) -> Iterator[tuple[re.Match, str]]:
-        """nltk's _match_potential_end_contexts: each candidate end with the word before and after it."""
-        previous_start = previous_stop = 0
-        previous_match = None
-        for match in _PERIOD_CONTEXT_RE.finditer(text):
-            space = _LAST_SPACE_RE.search(text, previous_stop, match.start())
-            # nltk counts a space at the very start of the stretch as none.
-            word_start = space.end() if space and space.start() > previous_stop else previous_start
-            if previous_match and previous_stop <= word_start:
-                yield (
-                    previous_match,
-                    text[previous_start:previous_stop] + previous_match.group() + (previous_match.group("after_tok")),
-                )
-            previous_match = match
-            previous_start, previous_stop = word_start, match.start()
-        if previous_match:
-            yield (
-                previous_match,
-                text[previous_start:previous_stop] + previous_match.group() + (previous_match.group("after_tok")),
-            )
 
 
 class SentenceSplitter:
@@ -187,7 +57,7 @@ class SentenceSplitter:
         self._given = frozenset(filter(None, (a.strip().lower().rstrip(".") for a in abbreviations)))
         self._builtin = frozenset(word_list("abbreviations", language) or word_list("abbreviations", "en"))
         self._pretrained = _pretrained(language)
-        self._trainer = PunktTrainer(lang_vars=_LANGUAGE_VARS, token_cls=_Token)
+        self._trainer = PunktTrainer(lang_vars=LANGUAGE_VARS, token_cls=Token)
         self._trainer.get_params().abbrev_types.update(self._builtin | self._given)
         self._trained_chars = 0
         self._pending_chars = 0
@@ -235,7 +105,7 @@ class SentenceSplitter:
             return None
         return self._current_tokenizer()._params
 
-    def _current_tokenizer(self) -> _Tokenizer:
+    def _current_tokenizer(self) -> Tokenizer:
         # Rebuilt when the text read has grown by a tenth (or training ended): per article would cost more
         # than the splitting itself.
         if self._pending_chars * 10 >= self._trained_chars > 0 or (
@@ -249,7 +119,7 @@ class SentenceSplitter:
     def _learned(self) -> set[str]:
         return {a for a in self._trainer.get_params().abbrev_types if _plausible_abbreviation(a)}
 
-    def _build(self) -> _Tokenizer:
+    def _build(self) -> Tokenizer:
         trained = self._trainer.get_params()
         self._pending_chars = 0
         params = PunktParameters()
@@ -264,14 +134,14 @@ class SentenceSplitter:
             params.sent_starters |= self._pretrained.sent_starters
             for word, flags in self._pretrained.ortho_context.items():
                 params.ortho_context[word] |= flags
-        return _Tokenizer(params)
+        return Tokenizer(params)
 
 
 class FrozenSplitter:
     """A splitter that learns nothing more, from SentenceSplitter.frozen_parameters()."""
 
     def __init__(self, params: PunktParameters) -> None:
-        self._tokenizer = _Tokenizer(params)
+        self._tokenizer = Tokenizer(params)
 
     def learn(self, text: str) -> None:
         pass  # training has ended
@@ -280,7 +150,7 @@ class FrozenSplitter:
         return _split(self._tokenizer, passage)
 
 
-def _split(tokenizer: _Tokenizer, passage: str) -> list[str]:
+def _split(tokenizer: Tokenizer, passage: str) -> list[str]:
     sentences = []
     for block_start, block_end in _blocks(passage):
         block = passage[block_start:block_end]
