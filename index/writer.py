@@ -73,18 +73,19 @@ class Writer:
 
     def add_articles(self, articles: Iterable[Article], collection: str, progress: Progress | None) -> AddReport:
         articles = [clean_article(article) for article in articles]
-        report = AddReport()
         wanted: list[Article] = []  # to split, analyse and write, in the order given
+        skipped, unchanged = [], []
         for start in range(0, len(articles), BATCH_ARTICLES):
             batch = articles[start : start + BATCH_ARTICLES]
             known = self._known_hashes(collection, [article.source for article in batch])
             for article in batch:
                 if not article.text.strip():
-                    report += AddReport(skipped=(Skipped(article.source, "no text"),))
+                    skipped.append(Skipped(article.source, "no text"))
                 elif known.get(article.source) == content_hash(article):
-                    report += AddReport(unchanged=(source_of(article, collection),))
+                    unchanged.append(source_of(article, collection))
                 else:
                     wanted.append(article)
+        report = AddReport(unchanged=tuple(unchanged), skipped=tuple(skipped))
         done = len(articles) - len(wanted)
         prepared = self._pool.prepare_all(wanted, self._splitters)
         for _ in range(0, len(wanted), BATCH_ARTICLES):
