@@ -98,8 +98,8 @@ def find_answers(
         # that name is what the library does not cover.
         if doc_freq(term):
             return idf(term)
-        if term in names:
-            return lucene_idf(document_count + BACKGROUND_PASSAGES, 0)
+        if term in names:  # on the scale of the other words: with the language at large when they have it
+            return lucene_idf(document_count + (BACKGROUND_PASSAGES if shares else 0), 0)
         return UNKNOWN_WORD_WEIGHT * idf(term, 1)
 
     scores = dict(hits)
