@@ -119,10 +119,10 @@ def find_answers(
         return Result(hints=parsed.hints)
     articles = lookup.passage_article(db, by_passage)
     folded = _fold(scored, articles, limit=max(12, k + 1))
-    fold_keys = list({s.candidate.row.fold_key for group in folded[: k + 1] for s in group})
+    fold_keys = list({s.candidate.row.fold_key for group in folded[:k] for s in group})
     sources = lookup.sources_of_folds(db, fold_keys, scope.collection_ids)
     answers = []
-    for rank, group in enumerate(folded[: k + 1]):
+    for rank, group in enumerate(folded[:k]):  # the one after the k-th counts only as the k-th's runner-up
         best = group[0]
         runner_up = folded[rank + 1][0].score if rank + 1 < len(folded) else 0.0
         group_sources = _merge_sources(*(sources.get(s.candidate.row.fold_key, []) for s in group))
