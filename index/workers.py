@@ -19,7 +19,9 @@ from .punkt import FrozenSplitter
 
 logger = logging.getLogger(__name__)
 
-MIN_PARALLEL_ARTICLES = 200  # fewer are prepared here: starting the workers (about a second) would cost more
+# Fewer are prepared here, unless the workers are running already: starting them costs about a second, what
+# a thousand articles take to prepare on one core.
+MIN_PARALLEL_ARTICLES = 1_000
 CHUNK_ARTICLES = 25  # articles sent to a worker at a time
 CHUNKS_AHEAD = 8  # chunks in flight: enough to keep every worker busy, few enough to bound memory
 
@@ -44,7 +46,8 @@ class PreparePool:
                 position += 1
         params = splitters.frozen_parameters()
         articles = articles[position:]
-        if self._workers < 2 or len(articles) < MIN_PARALLEL_ARTICLES or not params:
+        started = self._executor is not None and frozenset(params) == self._languages
+        if self._workers < 2 or not params or (len(articles) < MIN_PARALLEL_ARTICLES and not started):
             for article in articles:
                 yield prepare(article, splitters)
             return
