@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 
 from index import Answer, CitebotError, Library
 
+from .settings import ingest_processes
 from .terminal import format_result, format_source
 
 DEFAULT_LIBRARY = "data/library.sqlite3"
@@ -73,7 +74,7 @@ def _ingest_workers() -> int:
         workers = int(os.environ.get("INGEST_WORKERS", "0"))
     except ValueError:
         workers = 0
-    return workers if workers > 0 else os.cpu_count() or 1
+    return ingest_processes(workers)
 
 
 def _add(library: Library, args: argparse.Namespace) -> int:

@@ -105,13 +105,17 @@ class Settings:
 
     @property
     def ingest_processes(self) -> int:
-        """INGEST_WORKERS as a number of processes: 0 means one per core."""
-        return self.ingest_workers or os.cpu_count() or 1
+        return ingest_processes(self.ingest_workers)
 
     @property
     def log_level_number(self) -> int:
         """LOG_LEVEL as the logging module's number."""
         return logging.getLevelName(self.log_level)
+
+
+def ingest_processes(workers: int) -> int:
+    """INGEST_WORKERS as a number of processes: 0 (or less) means one per core."""
+    return workers if workers > 0 else os.cpu_count() or 1
 
 
 class _Reader:

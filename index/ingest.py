@@ -138,7 +138,7 @@ def write(db: sqlite3.Connection, store: Store, prepared: PreparedArticle, colle
             prepared.content_hash,
         ),
     ).lastrowid
-    words = source_words(f"{article.source} {article.title} {article.url or ''}")
+    words = article_words(article.source, article.title, article.url)
     day = day_number(article.published)
     # Passage ids chosen here (the caller's transaction holds the write lock), so that all the article's rows
     # go in with two statements rather than one per passage.
@@ -174,8 +174,8 @@ def index_articles(db: sqlite3.Connection, index: PassageIndex, article_ids: Ite
         chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.execute(
-            f"SELECT p.id, p.article_id, a.collection_id, a.published,"
-            f" a.source || ' ' || a.title || ' ' || coalesce(a.url, ''), s.terms FROM passages p"
+            f"SELECT p.id, p.article_id, a.collection_id, a.published, a.source, a.title, a.url, s.terms"
+            f" FROM passages p"
             f" JOIN articles a ON a.id = p.article_id JOIN sentences s ON s.passage_id = p.id"
             f" WHERE p.article_id IN ({marks}) ORDER BY p.id, s.position",
             chunk,
@@ -188,13 +188,18 @@ def source_words(text: str) -> tuple[str, ...]:
     return tuple(SOURCE_WORD.findall(text.casefold()))
 
 
-def _passages_from_rows(rows: Iterable[tuple[int, int, int, str | None, str, str]]) -> Iterable[IndexedPassage]:
+def article_words(source: str, title: str, url: str | None) -> tuple[str, ...]:
+    """The words of an article that a source: filter matches on: its source, title and link."""
+    return source_words(f"{source} {title} {url or ''}")
+
+
+def _passages_from_rows(rows: Iterable[tuple]) -> Iterable[IndexedPassage]:
     current: IndexedPassage | None = None
-    for passage_id, article_id, collection_id, published, source, terms in rows:
+    for passage_id, article_id, collection_id, published, source, title, url, terms in rows:
         if current is None or current.passage_id != passage_id:
             if current is not None:
                 yield current
-            words = source_words(source)
+            words = article_words(source, title, url)
             current = IndexedPassage(passage_id, article_id, collection_id, day_number(published), [], words)
         current.terms.extend(terms.split())
     if current is not None:

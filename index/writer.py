@@ -126,12 +126,7 @@ class Writer:
                 # From what was just written, not read back: the store's copy is for repairs and rebuilds.
                 self._index.remove([id_ for w in written for id_ in w.replaced])
                 self._index.add(passage for w in written for passage in w.passages)
-                self._index.commit()
-                with self._store.transaction() as db:
-                    db.executemany(
-                        "DELETE FROM pending_index WHERE article_id = ?",
-                        [(id_,) for w in written for id_ in (w.article_id, *w.replaced)],
-                    )
+                self._commit_index([id_ for w in written for id_ in (w.article_id, *w.replaced)])
         return AddReport(tuple(added), tuple(unchanged), (), sentences)
 
     def _sync_index(self, article_ids: Sequence[int]) -> None:
@@ -140,9 +135,13 @@ class Writer:
             return
         with self._write_lock:
             index_articles(self._store.writer, self._index, article_ids)
-            self._index.commit()
-            with self._store.transaction() as db:
-                db.executemany("DELETE FROM pending_index WHERE article_id = ?", [(i,) for i in article_ids])
+            self._commit_index(article_ids)
+
+    def _commit_index(self, article_ids: Sequence[int]) -> None:
+        """Make the index's changes for these articles durable, then clear their entries in the journal."""
+        self._index.commit()
+        with self._store.transaction() as db:
+            db.executemany("DELETE FROM pending_index WHERE article_id = ?", [(i,) for i in article_ids])
 
     def remove(self, source: str, collection: str) -> bool:
         """Remove the article with this source (or link) from the collection; False if there is none."""
