@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 RELATED_WEIGHT = 0.6  # a related word is weaker evidence than the asker's own word
 
 # Ways English states an obligation: "must release" is answered by "is required to release" or "are obliged
@@ -24,17 +27,20 @@ def correct_spelling(
     terms: Sequence[str], doc_freq: Callable[[str], int], vocabulary: Callable[[str], list[tuple[str, int]]]
 ) -> list[str]:
     """Replace each term the library never saw by the most frequent library term one edit away (two for
-    long words) sharing its first two letters: "afganistan" → "afghanistan"."""
+    long words) sharing its first two letters: "afganistan" → "afghanistan". Edits are Damerau-Levenshtein's
+    restricted form (an adjacent swap counts one), counted by rapidfuzz in C: a library's vocabulary under
+    one two-letter start runs to thousands of words."""
     corrected = []
     for term in terms:
         if len(term) < MIN_CORRECTABLE or not term.isalpha() or doc_freq(term) > 0:
             corrected.append(term)
             continue
         allowed = 1 if len(term) < 8 else 2
-        best = max(
-            ((freq, word) for word, freq in vocabulary(term[:2]) if _edit_distance(term, word, allowed) <= allowed),
-            default=None,
+        vocabulary_words = vocabulary(term[:2])
+        near = process.extract(
+            term, [word for word, _ in vocabulary_words], scorer=OSA.distance, score_cutoff=allowed, limit=None
         )
+        best = max(((vocabulary_words[i][1], word) for word, _, i in near), default=None)
         corrected.append(best[1] if best else term)
     return corrected
 
@@ -50,22 +56,3 @@ def related_terms(terms: Sequence[str], language: str) -> list[Related]:
             source = sorted(present)[0]
             related += [Related(t, source, RELATED_WEIGHT) for t in sorted(group - asked)]
     return related
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), stopping early past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            cost = char_a != char_b
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous_previous, previous = previous, current
-    return previous[-1]
