@@ -10,7 +10,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .related import Related
-from .scoring import LuceneBM25
+from .scoring import bm25_scores
 from .store import SentenceRow
 
 # How much a question term found only in a neighbouring sentence counts ("He urged ..." right after the
@@ -97,11 +97,11 @@ def score_candidates(
     usable = [c for c in candidates if c.row.terms]
     if not usable or not question_terms:
         return []
-    asked_terms = {*question_terms, *(r.term for r in related)}
-    bm25 = LuceneBM25([c.row.terms for c in usable], k1=SENTENCE_K1, b=SENTENCE_B, idf=idf, only=asked_terms)
-    own_scores = bm25.get_scores(list(question_terms))
+    documents = [c.row.terms for c in usable]
+    own_scores = bm25_scores(documents, question_terms, idf, SENTENCE_K1, SENTENCE_B)
     for extra in related:
-        own_scores = own_scores + extra.weight * bm25.get_scores([extra.term])
+        extra_scores = bm25_scores(documents, [extra.term], idf, SENTENCE_K1, SENTENCE_B)
+        own_scores = [own + extra.weight * more for own, more in zip(own_scores, extra_scores, strict=True)]
     unique_terms = frozenset(question_terms)
     idfs = {t: idf(t) for t in unique_terms}
     weights = {t: term_weight(t) for t in unique_terms}

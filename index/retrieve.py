@@ -65,19 +65,20 @@ def find_answers(
 ) -> Result:
     if not terms:
         return Result(hints=parsed.hints)
-    terms = correct_spelling(terms, index.doc_freq, index.vocabulary)
-    related = related_terms(terms, language)
-    weighted = [(r.term, r.weight) for r in related]
-    hits = _search(db, index, terms, max(PASSAGES_TO_READ, k), scope, weighted)
-    if not hits:
-        return Result(hints=parsed.hints)
-    document_count = max(index.num_docs, 1)
     doc_freqs: dict[str, int] = {}
 
     def doc_freq(term: str) -> int:
         if term not in doc_freqs:
             doc_freqs[term] = index.doc_freq(term)
         return doc_freqs[term]
+
+    terms = correct_spelling(terms, doc_freq, index.vocabulary)
+    related = related_terms(terms, language)
+    weighted = [(r.term, r.weight) for r in related]
+    hits = _search(db, index, terms, max(PASSAGES_TO_READ, k), scope, weighted)
+    if not hits:
+        return Result(hints=parsed.hints)
+    document_count = max(index.num_docs, 1)
 
     tokens = tokenize(parsed.text, language)
     shares = passage_shares(tokens, language)

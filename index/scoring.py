@@ -15,6 +15,33 @@ def lucene_idf(document_count: int, document_frequency: int) -> float:
     return math.log(1.0 + (document_count - document_frequency + 0.5) / (document_frequency + 0.5))
 
 
+def bm25_scores(
+    documents: Sequence[Sequence[str]], query: Sequence[str], idf: Callable[[str], float], k1: float, b: float
+) -> list[float]:
+    """LuceneBM25(documents, k1, b, idf=idf, only=query).get_scores(query), to the last bit, for the few dozen
+    candidate sentences of one question: plain loops over the question's words beat building numpy arrays
+    for every word, which is what rank-bm25 does. Each occurrence of a word in the query counts, as there."""
+    lengths = [len(document) for document in documents]
+    if not lengths:
+        return []
+    average = sum(lengths) / len(lengths)
+    idfs = {term: idf(term) for term in query}
+    asked = frozenset(query)
+    scores = []
+    for document, length in zip(documents, lengths, strict=True):
+        present = asked.intersection(document)
+        score = 0.0
+        if present:
+            counts = {term: document.count(term) for term in present}
+            norm = k1 * (1 - b + b * length / average)
+            for term in query:  # in the query's order, as rank-bm25 adds them up
+                count = counts.get(term)
+                if count:
+                    score += idfs[term] * (count * (k1 + 1) / (count + norm))
+        scores.append(score)
+    return scores
+
+
 class LuceneBM25(BM25Okapi):
     """rank-bm25's BM25 with Lucene's IDF instead of BM25Okapi's (which is 0 for a word in half the
     documents and floored above that: rank_bm25 issues #39 and #43).

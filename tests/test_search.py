@@ -7,7 +7,7 @@ import random
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from index.scoring import LuceneBM25, lucene_idf
+from index.scoring import LuceneBM25, bm25_scores, lucene_idf
 from index.search import K1, B, Filters, IndexedPassage, PassageIndex
 
 VOCABULARY = [f"w{i}" for i in range(3_000)]
@@ -85,3 +85,14 @@ def test_removed_articles_are_no_longer_found():
     index.commit()
     assert [p for p, _ in index.search(["alpha"], 5)] == [0]
     assert index.num_docs == 2
+
+
+def test_candidate_sentence_scores_are_rank_bm25s_to_the_last_bit():
+    rng = random.Random(5)
+    for _ in range(200):
+        corpus = generated_corpus(rng.randint(1, 60), seed=rng.randrange(1 << 30))
+        query = rng.choices(VOCABULARY[:60], k=rng.randint(1, 6))  # repeated words count twice, as in rank-bm25
+        idf = {word: rng.uniform(0.1, 8.0) for word in VOCABULARY[:60]}.__getitem__
+        k1, b = rng.choice([0.9, 1.2, 1.6]), rng.choice([0.0, 0.2, 0.75])
+        expected = LuceneBM25(corpus, k1=k1, b=b, idf=idf, only=set(query)).get_scores(query)
+        assert bm25_scores(corpus, query, idf, k1, b) == list(expected)
