@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
 
+from .analysis import analyze
 from .related import Related
 from .scoring import bm25_scores
 from .store import SentenceRow
@@ -34,6 +35,11 @@ BIGRAM_WEIGHT = 0.5
 # between COORDINATION (matches nothing of its own) and 1 (matches everything).
 COORDINATION = 0.7  # question words found side by side in the sentence, as in the question
 ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it out is the answer
+# "What is a diaphragm pump?": the sentence that says what its subject is ("A diaphragm pump ... is a positive
+# displacement pump") answers questions of what something is, and the many open "what/how" questions.
+DEFINITION_BONUS = 0.3
+DEFINITION_TYPES = frozenset({"what_is", "who", None})
+DEFINITION_MAX_TERMS = 3
 
 # "I don't know" is decided from evidence, not from a raw score (which grows with library size and
 # question length): the share of the question's IDF weight the answer matches. Below this, no answer.
@@ -110,6 +116,7 @@ def score_candidates(
     cue = TYPE_CUES.get(question_type or "")
     asked = question_text.casefold()
     bigrams = {(a, b): min(idfs[a], idfs[b]) for a, b in pairwise(question_terms) if a != b}
+    definition_asked = question_type in DEFINITION_TYPES and len(unique_terms) <= DEFINITION_MAX_TERMS
     in_sentence: dict[int, frozenset[str]] = {}  # question terms in each sentence, by id: neighbours are shared
 
     def asked_in(row: SentenceRow | None) -> frozenset[str]:
@@ -147,6 +154,8 @@ def score_candidates(
             score *= 1.0 + QUESTION_TYPE_BONUS
         if any(defines_acronym(row.text, acronym) for acronym in acronyms):
             score *= 1.0 + ACRONYM_BONUS
+        if definition_asked and own_terms and defines(row.text, own_terms):
+            score *= 1.0 + DEFINITION_BONUS
         matched = own_terms | previous_terms | next_terms
         scored.append(Scored(candidate, score, coverage, frozenset(matched), unique_terms - matched))
     scored.sort(key=lambda s: (-s.score, s.candidate.row.id))
@@ -190,6 +199,17 @@ def defines_acronym(sentence: str, acronym: str) -> bool:
         if acronym in initials:
             return True
     return False
+
+
+# English: "<subject> is a/an/the/one ...", the subject at most ten words, asides in parentheses left out.
+DEFINITION = re.compile(r"^(?P<subject>(?:[^\s,;:]+[\s,]+){1,10}?)(?:is|are|was|were)\s+(?:a|an|the|one)\b", re.I)
+PARENTHESES = re.compile(r"\s*\([^()]*\)")
+
+
+def defines(sentence: str, asked: frozenset[str]) -> bool:
+    """The sentence opens by saying what one of the asked terms is: "Holly Ridge is a town in Onslow County"."""
+    match = DEFINITION.match(PARENTHESES.sub("", sentence))
+    return match is not None and not asked.isdisjoint(analyze(match.group("subject"), "en"))
 
 
 def _has_new_answer_type(sentence: str, cue: re.Pattern[str], asked: str) -> bool:

@@ -300,3 +300,20 @@ def test_searching_all_but_the_small_collections_finds_what_a_filtered_search_fi
         )
         assert answers() == fast
         assert sum(map(bool, fast)) >= 20
+
+
+def test_what_is_question_is_answered_by_the_sentence_that_says_what_it_is(monkeypatch):
+    # The short sentence matches the question's words as well and is shorter: BM25 alone prefers it.
+    import index.answers
+
+    text = (
+        "The Kessel valve first appeared in 1931.\n\nA Kessel valve is a spring-loaded device, fitted to the boilers"
+        " of steam locomotives, that lets steam escape before the pressure bursts them.\n\nWorkshops copied the"
+        " Kessel valve for decades.\n"
+    )
+    with Library.open(":memory:") as library:
+        library.add_text(text, title="Valves", source="valves.md")
+        assert library.ask("What is a Kessel valve?")[0].sentence.startswith("A Kessel valve is a spring-loaded")
+        assert library.ask("When did the Kessel valve appear?")[0].sentence.endswith("appeared in 1931.")
+        monkeypatch.setattr(index.answers, "DEFINITION_BONUS", 0.0)
+        assert library.ask("What is a Kessel valve?")[0].sentence.endswith("appeared in 1931.")
