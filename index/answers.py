@@ -26,7 +26,8 @@ PRONOUN_START = re.compile(
     r"él|ella|ellos|ellas|он|она|оно|они|это)\b",
     re.IGNORECASE,
 )
-NEXT_WEIGHT = 0.15
+# A term found only in the next sentence adds nothing to the score (every weight above 0 ranked worse on both
+# halves of the public sets), but counts as evidence that the question is answerable (coverage).
 PASSAGE_WEIGHT = 0.4
 NEIGHBOUR_COVERAGE = 0.5  # a term matched only next door is half the evidence of one in the sentence
 QUESTION_TYPE_BONUS = 0.5
@@ -37,7 +38,7 @@ COORDINATION = 0.7  # question words found side by side in the sentence, as in t
 ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it out is the answer
 # "What is a diaphragm pump?": the sentence that says what its subject is ("A diaphragm pump ... is a positive
 # displacement pump") answers questions of what something is, and the many open "what/how" questions.
-DEFINITION_BONUS = 0.3
+DEFINITION_BONUS = 0.6
 DEFINITION_TYPES = frozenset({"what_is", "who", None})
 DEFINITION_MAX_TERMS = 3
 
@@ -140,7 +141,6 @@ def score_candidates(
         refers_back = bool(PRONOUN_START.match(row.text))
         score = float(own)
         score += (PRONOUN_PREVIOUS_WEIGHT if refers_back else PREVIOUS_WEIGHT) * sum(idfs[t] for t in previous_terms)
-        score += NEXT_WEIGHT * sum(idfs[t] for t in next_terms)
         score += PASSAGE_WEIGHT * candidate.passage_score / top_passage * max(float(own), 0.0)
         if bigrams and len(own_terms) > 1:
             pairs = set(pairwise(row.terms))
@@ -154,8 +154,8 @@ def score_candidates(
             score *= 1.0 + QUESTION_TYPE_BONUS
         if any(defines_acronym(row.text, acronym) for acronym in acronyms):
             score *= 1.0 + ACRONYM_BONUS
-        if definition_asked and own_terms and defines(row.text, own_terms):
-            score *= 1.0 + DEFINITION_BONUS
+        if definition_asked and own_terms:
+            score *= 1.0 + DEFINITION_BONUS * defines(row.text, own_terms)
         matched = own_terms | previous_terms | next_terms
         scored.append(Scored(candidate, score, coverage, frozenset(matched), unique_terms - matched))
     scored.sort(key=lambda s: (-s.score, s.candidate.row.id))
@@ -201,15 +201,23 @@ def defines_acronym(sentence: str, acronym: str) -> bool:
     return False
 
 
-# English: "<subject> is a/an/the/one ...", the subject at most ten words, asides in parentheses left out.
-DEFINITION = re.compile(r"^(?P<subject>(?:[^\s,;:]+[\s,]+){1,10}?)(?:is|are|was|were)\s+(?:a|an|the|one)\b", re.I)
+# English: "<subject> is a/an/the/one ...", the subject at most ten words, asides in parentheses left out; not
+# a clause that opens with "once", "when", "if" and the like ("Once citebot is an administrator, ...").
+DEFINITION = re.compile(
+    r"^(?!(?:once|when|whenever|if|while|because|although|though|after|before|since|until|unless|as|where)\b)"
+    r"(?P<subject>(?:[^\s,;:]+[\s,]+){1,10}?)(?:is|are|was|were)\s+(?:a|an|the|one)\b",
+    re.IGNORECASE,
+)
 PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
 
-def defines(sentence: str, asked: frozenset[str]) -> bool:
-    """The sentence opens by saying what one of the asked terms is: "Holly Ridge is a town in Onslow County"."""
+def defines(sentence: str, asked: frozenset[str]) -> float:
+    """How much the sentence opens by saying what the asked terms are: the share of its subject's terms that
+    were asked. "Holly Ridge is a town in Onslow County" is all about Holly Ridge; "CITEBOT_LIBRARY is the
+    path of ..." only half about citebot; 0 when the sentence does not open that way."""
     match = DEFINITION.match(PARENTHESES.sub("", sentence))
-    return match is not None and not asked.isdisjoint(analyze(match.group("subject"), "en"))
+    subject = set(analyze(match.group("subject"), "en")) if match else set()
+    return len(subject & asked) / len(subject) if subject else 0.0
 
 
 def _has_new_answer_type(sentence: str, cue: re.Pattern[str], asked: str) -> bool:

@@ -317,3 +317,19 @@ def test_what_is_question_is_answered_by_the_sentence_that_says_what_it_is(monke
         assert library.ask("When did the Kessel valve appear?")[0].sentence.endswith("appeared in 1931.")
         monkeypatch.setattr(index.answers, "DEFINITION_BONUS", 0.0)
         assert library.ask("What is a Kessel valve?")[0].sentence.endswith("appeared in 1931.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "share"),
+    [
+        ("A Kessel valve is a spring-loaded device.", 1.0),
+        ("The Kessel valve (patented in 1931) was the first of its kind.", 1.0),
+        ("KESSEL_VALVE_PATH is the path of the valve file.", 2 / 3),
+        ("Once the Kessel valve is an option, engineers use it.", 0.0),
+        ("Engineers copied the Kessel valve for decades.", 0.0),
+    ],
+)
+def test_a_sentence_defines_its_subject_as_far_as_the_subject_was_asked_about(sentence, share):
+    from index.answers import defines
+
+    assert defines(sentence, frozenset({"kessel", "valv"})) == pytest.approx(share)
