@@ -30,8 +30,8 @@ from .stopwords import UNIVERSAL_STOPWORDS, word_list
 MAX_QUESTION_CHARS = 2_000
 # Bump when a change here gives some text other terms than before: a library whose stored terms were made by
 # another version analyses its sentences again when it opens (2: Snowball 3 stemmers from PyStemmer; 3: Latin
-# accents dropped before stemming).
-ANALYSIS_VERSION = "3"
+# accents dropped before stemming; 4: English irregular forms analysed as their base form, "wrote" as "write").
+ANALYSIS_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +178,13 @@ def _stopwords(code: str) -> frozenset[str]:
     return frozenset(_fold(word).replace("'", "") for word in words)
 
 
+@functools.cache
+def _base_forms(code: str) -> dict[str, str]:
+    """Irregular forms and the form the stemmer gets instead ("wrote", "written" → "write")."""
+    words = word_list("irregular", code)  # "form base" pairs
+    return dict(zip(words[::2], words[1::2], strict=True))
+
+
 _STEMMERS = threading.local()  # a PyStemmer object must not be used by two threads at once
 
 
@@ -255,8 +262,10 @@ def _word_term(raw: str, code: str, config: LanguageConfig) -> str | None:
     if any(c.isdigit() for c in word):
         return word
     is_acronym = len(raw) > 1 and raw.isupper()
-    if not is_acronym and word in _stopwords(code):
-        return None
+    if not is_acronym:
+        word = _base_forms(code).get(word, word)
+        if word in _stopwords(code):
+            return None
     if not word.isascii():
         # "Hervé" and "Herve", "libérés" and "liberes" are both written (people type without accents): accents
         # go before stemming, so the stemmer sees both spellings alike.

@@ -333,3 +333,13 @@ def test_a_sentence_defines_its_subject_as_far_as_the_subject_was_asked_about(se
     from index.answers import defines
 
     assert defines(sentence, frozenset({"kessel", "valv"})) == pytest.approx(share)
+
+
+def test_a_question_in_another_tense_than_the_article_is_answered():
+    with Library.open(":memory:") as library:
+        library.add_text(
+            "Officials praised the report.\n\nThe report was written by Amina Rahimi, a physician in Herat.",
+            title="Report",
+            source="report.md",
+        )
+        assert library.ask("Who wrote it?")[0].sentence.startswith("The report was written by")
