@@ -187,11 +187,15 @@ def _names_unknown(names: frozenset[str], doc_freq, index: PassageIndex, filters
 
 
 def _names(tokens: Sequence[Token]) -> frozenset[str]:
-    """Terms the asker wrote as names or numbers: capitalised after the first word, all capitals, or digits."""
+    """Terms the asker wrote as names or numbers: capitalised after the first word, all capitals, or numbers of
+    two digits or more. A single digit is not: articles write small numbers out ("six prisoners"), and it is
+    as often part of a name ("Article 5", "Harry Potter 6")."""
     names = set()
     for token in tokens:
         if token.term and (
-            (token.start > 0 and token.surface[:1].isupper()) or token.surface.isupper() or token.term.isdigit()
+            (token.start > 0 and token.surface[:1].isupper())
+            or token.surface.isupper()
+            or (token.term.isdigit() and len(token.term) > 1)
         ):
             names.add(token.term)
     return frozenset(names)

@@ -343,3 +343,14 @@ def test_a_question_in_another_tense_than_the_article_is_answered():
             source="report.md",
         )
         assert library.ask("Who wrote it?")[0].sentence.startswith("The report was written by")
+
+
+def test_a_single_digit_the_articles_write_out_is_no_reason_to_refuse():
+    with Library.open(":memory:") as library:
+        library.add_text(
+            "The government released six prisoners on Tuesday.\n\nThe talks in Doha resumed on Friday.",
+            title="Kabul",
+            source="kabul.md",
+        )
+        assert library.ask("Who released the 6 prisoners?")[0].sentence.startswith("The government released six")
+        assert library.ask("Who released the 60 prisoners?") == []  # a number the articles never give
