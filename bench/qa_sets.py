@@ -78,6 +78,7 @@ class SquadTally:
     loose_right_at_1: int = 0  # the top sentence contains the text of a gold answer
     ranked_right_at_1: int = 0  # the same as right_at_1 for the ranking's top, even when it abstained
     right_at_3: int = 0
+    ranked_right_at_3: int = 0  # the same as right_at_3 for the ranking's top three, even when it abstained
     false_refusals: int = 0  # answerable and given no answer
     impossible: int = 0
     refused: int = 0  # impossible and given no answer
@@ -169,19 +170,21 @@ def contains_answer_text(quote: Quote, question: SquadQuestion) -> bool:
 
 
 def judge_squad(
-    article: SquadArticle, question: SquadQuestion, quotes: Sequence[Quote], ranked_top: Quote | None
+    article: SquadArticle, question: SquadQuestion, quotes: Sequence[Quote], ranked: Sequence[Quote]
 ) -> SquadTally:
-    """One SQuAD question: `quotes` are the answers given (at most three are read), `ranked_top` the best
-    sentence found even when the system abstained."""
+    """One SQuAD question: `quotes` are the answers given (at most three are read), `ranked` the best
+    sentences found even when the system abstained."""
     if question.impossible:
         return SquadTally(impossible=1, refused=int(not quotes))
     right = [covers_gold_span(q, article, question) for q in quotes[:3]]
+    ranked_right = [covers_gold_span(q, article, question) for q in ranked[:3]]
     return SquadTally(
         answerable=1,
         right_at_1=int(bool(right) and right[0]),
         loose_right_at_1=int(bool(quotes) and contains_answer_text(quotes[0], question)),
-        ranked_right_at_1=int(ranked_top is not None and covers_gold_span(ranked_top, article, question)),
+        ranked_right_at_1=int(bool(ranked_right) and ranked_right[0]),
         right_at_3=int(any(right)),
+        ranked_right_at_3=int(any(ranked_right)),
         false_refusals=int(not quotes),
     )
 

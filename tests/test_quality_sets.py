@@ -110,13 +110,16 @@ def test_quoted_sentence_with_collapsed_whitespace_is_found_in_its_paragraph():
 
 
 def test_squad_question_counts_p_at_1_r_at_3_and_refusals():
-    second_best = judge_squad(RIVER, WHERE_RISES, [FLOWS_SENTENCE, RISES_SENTENCE], FLOWS_SENTENCE)
+    both = [FLOWS_SENTENCE, RISES_SENTENCE]
+    second_best = judge_squad(RIVER, WHERE_RISES, both, both)
     assert (second_best.right_at_1, second_best.right_at_3, second_best.false_refusals) == (0, 1, 0)
-    abstained_on_the_right_sentence = judge_squad(RIVER, WHERE_RISES, [], RISES_SENTENCE)
+    abstained_on_the_right_sentence = judge_squad(RIVER, WHERE_RISES, [], [RISES_SENTENCE])
     assert (abstained_on_the_right_sentence.right_at_1, abstained_on_the_right_sentence.ranked_right_at_1) == (0, 1)
     assert abstained_on_the_right_sentence.false_refusals == 1
-    assert judge_squad(RIVER, WHO_NAMED, [], RISES_SENTENCE).refused == 1
-    assert judge_squad(RIVER, WHO_NAMED, [RISES_SENTENCE], RISES_SENTENCE).refused == 0
+    abstained_with_it_second = judge_squad(RIVER, WHERE_RISES, [], both)
+    assert (abstained_with_it_second.right_at_3, abstained_with_it_second.ranked_right_at_3) == (0, 1)
+    assert judge_squad(RIVER, WHO_NAMED, [], [RISES_SENTENCE]).refused == 1
+    assert judge_squad(RIVER, WHO_NAMED, [RISES_SENTENCE], [RISES_SENTENCE]).refused == 0
 
 
 # Seed questions and percentiles ------------------------------------------------------------------------------
