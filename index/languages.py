@@ -93,7 +93,9 @@ DETECTABLE = (
 QUESTION_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "count",
-        r"\bhow (?:many|much)\b|\bwie ?viele?\b|\bcombien\b|\bcu[aá]nt[oa]s?\b|\bquant[aeio]s?\b"
+        r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|wide|heavy|often|fast)\b"
+        r"|\bwhat (?:percentage|proportion|share|fraction|number|amount)\b"
+        r"|\bwie ?viele?\b|\bcombien\b|\bcu[aá]nt[oa]s?\b|\bquant[aeio]s?\b"
         r"|\bсколько\b",
     ),
     (
@@ -105,7 +107,7 @@ QUESTION_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "when",
-        r"\bwhen\b|\bwhat (?:year|date|time|day|month)\b|\bwann\b|\bquand\b|\bcu[aá]ndo\b"
+        r"\bwhen\b|\b(?:what|which) (?:year|date|time|day|month|century|decade)\b|\bwann\b|\bquand\b|\bcu[aá]ndo\b"
         r"|\bquando\b|\bкогда\b|\bв каком году\b",
     ),
     (
