@@ -68,7 +68,12 @@ NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*\d|\d")
 SHARED_CLAUSE_WORDS = 6
 MIN_CLAUSE_OVERLAP = 0.2
 SAME_NUMBERS_OVERLAP = 0.5
-TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE}
+REASON = re.compile(
+    r"\b(?:because|due to|owing to|thanks to|so that|in order to|as a result|result(?:ed|s)? (?:in|from)|reasons?"
+    r"|caus(?:e|ed|es|ing)|led to|lead to|since|for fear|aim(?:ed|s)? (?:to|at)|to (?:protect|prevent|avoid|ensure))\b",
+    re.IGNORECASE,
+)
+TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE, "why": REASON}
 
 
 @dataclass(frozen=True, slots=True)

@@ -354,3 +354,19 @@ def test_a_single_digit_the_articles_write_out_is_no_reason_to_refuse():
         )
         assert library.ask("Who released the 6 prisoners?")[0].sentence.startswith("The government released six")
         assert library.ask("Who released the 60 prisoners?") == []  # a number the articles never give
+
+
+def test_a_why_question_prefers_the_sentence_that_gives_a_reason(monkeypatch):
+    import index.answers
+
+    with Library.open(":memory:") as library:
+        library.add_text(
+            "The envoy left Doha on Monday.\n\nThe envoy left Doha early because the talks had stalled over the"
+            " prisoner releases.",
+            title="Talks",
+            source="talks.md",
+        )
+        assert "because" in library.ask("Why did the envoy leave Doha?")[0].sentence
+        assert library.ask("When did the envoy leave Doha?")[0].sentence == "The envoy left Doha on Monday."
+        monkeypatch.delitem(index.answers.TYPE_CUES, "why")
+        assert library.ask("Why did the envoy leave Doha?")[0].sentence == "The envoy left Doha on Monday."
