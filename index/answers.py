@@ -68,6 +68,7 @@ NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*\d|\d")
 SHARED_CLAUSE_WORDS = 6
 MIN_CLAUSE_OVERLAP = 0.2
 SAME_NUMBERS_OVERLAP = 0.5
+# What answers "why" (English): a reason given in so many words.
 REASON = re.compile(
     r"\b(?:because|due to|owing to|thanks to|so that|in order to|as a result|result(?:ed|s)? (?:in|from)|reasons?"
     r"|caus(?:e|ed|es|ing)|led to|lead to|since|for fear|aim(?:ed|s)? (?:to|at)|to (?:protect|prevent|avoid|ensure))\b",
