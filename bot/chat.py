@@ -22,6 +22,7 @@ def run_chat(library: Library, stdin: TextIO = sys.stdin, stdout: TextIO = sys.s
     if stats.articles == 0:
         print("The library is empty: add articles with `citebot add PATH`.", file=stdout)
     print(GREETING.format(articles=stats.articles), file=stdout)
+    previous = None  # the last question and its answer: "When did he arrive?" may refer back to them
     while True:
         if interactive:
             print("\nyou> ", end="", file=stdout, flush=True)
@@ -32,7 +33,9 @@ def run_chat(library: Library, stdin: TextIO = sys.stdin, stdout: TextIO = sys.s
         if not question:
             continue
         try:
-            reply = format_result(library.query(question, k))
+            result = library.query(question, k, previous=previous)
+            reply = format_result(result)
+            previous = result.turn(question)
         except CitebotError as error:
             reply = f"Sorry, I can't answer that: {error}"
         print(("" if interactive else f"\n? {question}\n") + reply, file=stdout, flush=True)

@@ -134,7 +134,12 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if not is_group(chat):
         # Groups get no typing action: the rate limiter counts it against the group's 20 messages a minute.
         await show_typing(context, chat.id)
-    result: Result = await asyncio.to_thread(found.library.query, question, 3, collections=collections)
+    speaker = (chat.id, user.id if user is not None else 0)
+    _, previous = found.state.conversations.get(speaker)
+    result: Result = await asyncio.to_thread(
+        found.library.query, question, 3, collections=collections, previous=previous
+    )
+    found.state.conversations.put(speaker, result.turn(question))
     asked = found.state.questions.remember(chat.id, question, collections)
     shown = [*result.disagreement] if result.disagreement else list(result.answers[:1])
     asked.shown.extend(answer.sentence_id for answer in shown)

@@ -14,6 +14,9 @@ from typing import Any
 
 from bot.settings import SCOPE_ALL, SCOPE_OWN
 
+# "When did he arrive?" is read as a follow-up of the same person's question in the same chat this recently.
+FOLLOW_UP_SECONDS = 600.0
+
 
 @dataclass(slots=True)
 class AskedQuestion:
@@ -133,6 +136,7 @@ class BotState:
     admins: TimedCache  # group id -> frozenset of admin user ids
     links: TimedCache  # ('group', id) -> its channel id or None; ('channel', id) -> its group id or None
     typing: TimedCache  # chat id -> True while a "typing…" sent there still shows
+    conversations: TimedCache  # (chat id, user id) -> their last question and its answer, for a follow-up
 
     @classmethod
     def open(cls, path: str, *, default_scope: str, flood_limit: int) -> BotState:
@@ -143,4 +147,5 @@ class BotState:
             admins=TimedCache(ttl=60.0),  # promotions take effect within a minute
             links=TimedCache(ttl=3600.0),
             typing=TimedCache(ttl=4.0),  # Telegram shows the action for 5 s, or until the bot's next message
+            conversations=TimedCache(ttl=FOLLOW_UP_SECONDS),
         )

@@ -105,14 +105,16 @@ def score_candidates(
     related: Sequence[Related] = (),
     acronyms: Sequence[str] = (),
     question_text: str = "",
+    carried: Sequence[Related] = (),
 ) -> list[Scored]:
-    """Every candidate scored, best first."""
+    """Every candidate scored, best first. `carried` are words from earlier in the conversation: they add to the
+    score like related words, but are not the question's own, so they count for no part of its coverage."""
     usable = [c for c in candidates if c.row.terms]
     if not usable or not question_terms:
         return []
     documents = [c.row.terms for c in usable]
     own_scores = bm25_scores(documents, question_terms, idf, SENTENCE_K1, SENTENCE_B)
-    for extra in related:
+    for extra in (*related, *carried):
         extra_scores = bm25_scores(documents, [extra.term], idf, SENTENCE_K1, SENTENCE_B)
         own_scores = [own + extra.weight * more for own, more in zip(own_scores, extra_scores, strict=True)]
     unique_terms = frozenset(question_terms)

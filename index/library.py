@@ -118,10 +118,12 @@ class Library:
         after: str | None = None,
         before: str | None = None,
         abstain: bool = True,
+        previous: str | None = None,
     ) -> Result:
         """Answer a question: up to k answers (none means "I don't know") with hints about its filters.
         `collections=None` searches every collection; `abstain=False` ranks sentences even when none is
-        good enough to be an answer (for evaluation)."""
+        good enough to be an answer (for evaluation). `previous` is the conversation's last question and answer:
+        a question that refers back to them ("When did he arrive?") looks for the names they give as well."""
         if not isinstance(question, str):
             raise QuestionError("a question must be text")
         parsed = parse_question(question, sources=tuple(sources), after=after, before=before)
@@ -139,7 +141,8 @@ class Library:
                 required_terms=required,
                 source_words=tuple(words for name in parsed.sources if (words := source_words(name))),
             )
-            result = find_answers(db, self._index, parsed, language, terms, Scope(ids, filters), k, abstain)
+            scope = Scope(ids, filters)
+            result = find_answers(db, self._index, parsed, language, terms, scope, k, abstain, previous)
             if (
                 parsed.sources
                 and not result.answers

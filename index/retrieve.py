@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import lookup
-from .analysis import Token, question_type, tokenize
+from .analysis import MAX_QUESTION_CHARS, Token, question_type, tokenize
 from .answers import (
     NUMBER_IN_TEXT,
     Candidate,
@@ -23,7 +24,7 @@ from .answers import (
 from .background import BACKGROUND_PASSAGES, passage_shares
 from .models import Answer, Explanation, Source
 from .query import ParsedQuestion
-from .related import correct_spelling, related_terms
+from .related import Related, correct_spelling, related_terms
 from .scoring import lucene_idf
 from .search import Filters, PassageIndex
 
@@ -34,6 +35,14 @@ NAME_STEM_CHARS = 4  # a name is known when a library word shares its start, all
 NAME_FORMS = 5  # library words sharing that start that are looked at
 UNFILTERED_SHARE = 2  # see _search
 FOLD_CANDIDATES = 60  # sentences ranked below these cannot change which answers are shown, only cost time
+# A follow-up question that says "he", "they", "it" is about whom the previous question and answer named.
+REFERS_BACK = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|their|it|its|er|sie|ihn|ihm|il|elle|ils|elles|lui|leur|él|ella|ellos|ellas"
+    r"|он|она|оно|они|его|её|их|ему|ей|им)\b",
+    re.IGNORECASE,
+)
+CARRIED_WEIGHT = 0.6  # a name carried over weighs less than a word the asker wrote
+MAX_CARRIED = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,10 @@ class Result:
     closest: Answer | None = None
     hints: tuple[str, ...] = ()
     disagreement: tuple[Answer, Answer] | None = None
+
+    def turn(self, question: str) -> str:
+        """The question and the answer it got, as the next question's `previous` (see Library.query)."""
+        return " ".join([question, *(answer.sentence for answer in self.answers[:1])])
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,7 @@ def find_answers(
     scope: Scope,
     k: int,
     abstain: bool = True,
+    previous: str | None = None,
 ) -> Result:
     if not terms:
         return Result(hints=parsed.hints)
@@ -74,7 +88,8 @@ def find_answers(
 
     terms = correct_spelling(terms, doc_freq, index.vocabulary)
     related = related_terms(terms, language)
-    weighted = [(r.term, r.weight) for r in related]
+    carried = _carried_over(parsed.text, previous, language, terms)
+    weighted = [(r.term, r.weight) for r in (*related, *carried)]
     hits = _search(db, index, terms, max(PASSAGES_TO_READ, k), scope, weighted)
     if not hits:
         return Result(hints=parsed.hints)
@@ -112,7 +127,15 @@ def find_answers(
             following = rows[i + 1] if i + 1 < len(rows) else None
             candidates.append(Candidate(row, scores[passage_id], previous, following))
     scored = score_candidates(
-        candidates, terms, idf, weight, question_type(parsed.text), related, acronyms_in(parsed.text), parsed.text
+        candidates,
+        terms,
+        idf,
+        weight,
+        question_type(parsed.text),
+        related,
+        acronyms_in(parsed.text),
+        parsed.text,
+        carried,
     )
     if parsed.phrases:
         scored = [s for s in scored if _has_phrases(s.candidate, by_passage, parsed.phrases)]
@@ -184,6 +207,18 @@ def _names_unknown(names: frozenset[str], doc_freq, index: PassageIndex, filters
         if not any(mentioned(word) for word, _ in index.vocabulary(stem, NAME_FORMS)):
             return True
     return False
+
+
+def _carried_over(question: str, previous: str | None, language: str, terms: Sequence[str]) -> list[Related]:
+    """The names of the previous question and its answer, when this question refers back to them ("When did he
+    arrive?" after "Who is the US envoy?" was answered with a sentence naming Khalilzad): looked for as well, at
+    less than a word the asker wrote, and never needed for the answer to count as one."""
+    if not previous or not REFERS_BACK.search(question):
+        return []
+    tokens = tokenize(previous[:MAX_QUESTION_CHARS], language)
+    names = _names(tokens) - set(terms)
+    ordered = dict.fromkeys(token.term for token in tokens if token.term in names)
+    return [Related(name, "", CARRIED_WEIGHT) for name in list(ordered)[:MAX_CARRIED]]
 
 
 def _names(tokens: Sequence[Token]) -> frozenset[str]:

@@ -210,3 +210,28 @@ async def test_command_menus_are_set_for_private_chats_groups_group_admins_and_b
     assert names("all_chat_administrators") == ["ask", "help", "add", "remove", "sources", "stats", "scope"]
     admin_scope = {"type": "chat", "chat_id": bot.admin.id}
     assert names(admin_scope) == ["ask", "help", "start", "add", "remove", "sources", "stats"]
+
+
+ENVOY = (
+    "US envoy arrives",
+    "envoy.md",
+    "Zalmay Khalilzad is the US envoy for peace. "
+    "Khalilzad arrived in Kabul on Tuesday to meet officials of the government.",
+)
+PRESIDENT = (
+    "President returns",
+    "president.md",
+    "Ashraf Ghani is the president. Ghani arrived in Kabul on Monday.",
+)
+
+
+async def test_a_follow_up_question_saying_he_means_whom_the_last_answer_named(run_bot, make_library):
+    bot = await run_bot(make_library(ENVOY, PRESIDENT))
+    lena, omar = bot.new_user("Lena"), bot.new_user("Omar")
+    first = await bot.say(bot.private(lena), lena, "Who is the US envoy?")
+    assert first.text.startswith("Zalmay Khalilzad is the US envoy")
+    follow_up = await bot.say(bot.private(lena), lena, "When did he arrive in Kabul?")
+    assert follow_up.text.startswith("Khalilzad arrived in Kabul on Tuesday to meet officials of the government.")
+    # Another person's chat has no such context: "he" is nobody in particular there.
+    elsewhere = await bot.say(bot.private(omar), omar, "When did he arrive in Kabul?")
+    assert elsewhere.text.startswith("Ghani arrived in Kabul on Monday")

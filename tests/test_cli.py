@@ -129,3 +129,19 @@ def test_seed_corpus_question_cites_both_articles(tmp_path, corpus_dir):
     [first, *_] = json.loads(asked.stdout)["answers"]
     assert "release up to 5,000 Taliban prisoners" in first["sentence"]
     assert sorted(s["source"] for s in first["sources"]) == ["000_46e840f1c2db252b.txt", "001_af9604bf552b5bc3.txt"]
+
+
+def test_chat_reads_he_in_a_follow_up_as_whom_the_last_answer_named(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "envoy.md").write_text(
+        "# US envoy arrives\n\nZalmay Khalilzad is the US envoy for peace."
+        " Khalilzad arrived in Kabul on Tuesday to meet officials of the government.\n"
+    )
+    (folder / "president.md").write_text(
+        "# President returns\n\nAshraf Ghani is the president. Ghani arrived in Kabul on Monday.\n"
+    )
+    citebot(tmp_path, "add", str(folder))
+    result = citebot(tmp_path, "chat", stdin="Who is the US envoy?\nWhen did he arrive in Kabul?\n")
+    assert result.returncode == 0, result.stderr
+    assert "> Khalilzad arrived in Kabul on Tuesday to meet officials of the government." in result.stdout

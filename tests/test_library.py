@@ -370,3 +370,24 @@ def test_a_why_question_prefers_the_sentence_that_gives_a_reason(monkeypatch):
         assert library.ask("When did the envoy leave Doha?")[0].sentence == "The envoy left Doha on Monday."
         monkeypatch.delitem(index.answers.TYPE_CUES, "why")
         assert library.ask("Why did the envoy leave Doha?")[0].sentence == "The envoy left Doha on Monday."
+
+
+ENVOY = (
+    "# US envoy arrives\n\nZalmay Khalilzad is the US envoy for peace."
+    " Khalilzad arrived in Kabul on Tuesday to meet officials of the government."
+)
+PRESIDENT = "# President returns\n\nAshraf Ghani is the president. Ghani arrived in Kabul on Monday."
+
+
+def test_a_follow_up_that_says_he_is_about_whom_the_previous_question_and_answer_named():
+    with Library.open(":memory:") as library:
+        library.add_text(ENVOY, title="Envoy", source="envoy.md")
+        library.add_text(PRESIDENT, title="President", source="president.md")
+        first = library.query("Who is the US envoy?")
+        assert first.answers[0].sentence.startswith("Zalmay Khalilzad is")
+        previous = first.turn("Who is the US envoy?")
+        follow_up = library.ask("When did he arrive in Kabul?", previous=previous)
+        assert follow_up[0].sentence == "Khalilzad arrived in Kabul on Tuesday to meet officials of the government."
+        assert library.ask("When did he arrive in Kabul?")[0].sentence.startswith("Ghani arrived")  # no context
+        # A question that names its own subject is not steered by the previous one.
+        assert library.ask("When did the president arrive?", previous=previous)[0].sentence.startswith("Ghani")
