@@ -140,7 +140,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         found.library.query, question, 3, collections=collections, previous=previous
     )
     found.state.conversations.put(speaker, result.turn(question))
-    asked = found.state.questions.remember(chat.id, question, collections)
+    asked = found.state.questions.remember(chat.id, question, collections, previous)
     shown = [*result.disagreement] if result.disagreement else list(result.answers[:1])
     asked.shown.extend(answer.sentence_id for answer in shown)
     more = any(answer.sentence_id not in asked.shown for answer in result.answers)

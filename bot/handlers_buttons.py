@@ -49,7 +49,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def more_answers(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion) -> None:
     """The next answer to the stored question, under the one the button belongs to."""
     library = services(context).library
-    result = await asyncio.to_thread(library.query, asked.question, len(asked.shown) + 2, collections=asked.collections)
+    result = await asyncio.to_thread(
+        library.query, asked.question, len(asked.shown) + 2, collections=asked.collections, previous=asked.previous
+    )
     unseen = [answer for answer in result.answers if answer.sentence_id not in asked.shown]
     if not unseen:
         await query.answer(NO_MORE)

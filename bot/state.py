@@ -26,6 +26,7 @@ class AskedQuestion:
     chat_id: int
     question: str
     collections: tuple[str, ...]
+    previous: str | None = None  # the turn a follow-up was read with, so "More answers" reads it alike
     shown: list[int] = field(default_factory=list)  # sentence ids, in the order they were shown
     votes: set[tuple[int, int]] = field(default_factory=set)  # (user id, sentence id) already counted
 
@@ -37,9 +38,11 @@ class RecentQuestions:
         self.capacity = capacity
         self._items: OrderedDict[str, AskedQuestion] = OrderedDict()
 
-    def remember(self, chat_id: int, question: str, collections: tuple[str, ...]) -> AskedQuestion:
+    def remember(
+        self, chat_id: int, question: str, collections: tuple[str, ...], previous: str | None = None
+    ) -> AskedQuestion:
         # Random ids, not counters: after a restart old buttons must not point at new questions.
-        asked = AskedQuestion(secrets.token_urlsafe(6), chat_id, question, collections)
+        asked = AskedQuestion(secrets.token_urlsafe(6), chat_id, question, collections, previous)
         self._items[asked.id] = asked
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
