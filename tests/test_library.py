@@ -41,6 +41,13 @@ def library(tmp_path):
     lib.close()
 
 
+def library_of(text: str) -> Library:
+    """An in-memory library holding one article with this text."""
+    library = Library.open(":memory:")
+    library.add_text(text, title="Article", source="article.md")
+    return library
+
+
 def test_answer_is_the_matching_sentence_verbatim_with_its_source(library):
     [answer, *_] = library.ask("How many trucks were in the convoy to Herat?")
     assert answer.sentence == "A convoy of forty trucks delivered flour and medicine to Herat on Friday."
@@ -235,8 +242,7 @@ def test_in_a_tiny_library_a_rare_question_word_outweighs_a_common_one(monkeypat
     # the language at large (wordfreq) does. Without it, the shorter sentence wins.
     import index.retrieve
 
-    with Library.open(":memory:") as library:
-        library.add_text("Many people came to the meeting.", title="Meeting", source="meeting.txt")
+    with library_of("Many people came to the meeting.") as library:
         library.add_text(
             "Engineers inspected the old aqueduct after the earthquake last night.", title="Aqueduct", source="a.txt"
         )
@@ -311,8 +317,7 @@ def test_what_is_question_is_answered_by_the_sentence_that_says_what_it_is(monke
         " of steam locomotives, that lets steam escape before the pressure bursts them.\n\nWorkshops copied the"
         " Kessel valve for decades.\n"
     )
-    with Library.open(":memory:") as library:
-        library.add_text(text, title="Valves", source="valves.md")
+    with library_of(text) as library:
         assert library.ask("What is a Kessel valve?")[0].sentence.startswith("A Kessel valve is a spring-loaded")
         assert library.ask("When did the Kessel valve appear?")[0].sentence.endswith("appeared in 1931.")
         monkeypatch.setattr(index.answers, "DEFINITION_BONUS", 0.0)
@@ -336,22 +341,16 @@ def test_a_sentence_defines_its_subject_as_far_as_the_subject_was_asked_about(se
 
 
 def test_a_question_in_another_tense_than_the_article_is_answered():
-    with Library.open(":memory:") as library:
-        library.add_text(
-            "Officials praised the report.\n\nThe report was written by Amina Rahimi, a physician in Herat.",
-            title="Report",
-            source="report.md",
-        )
+    with library_of(
+        "Officials praised the report.\n\nThe report was written by Amina Rahimi, a physician in Herat."
+    ) as library:
         assert library.ask("Who wrote it?")[0].sentence.startswith("The report was written by")
 
 
 def test_a_single_digit_the_articles_write_out_is_no_reason_to_refuse():
-    with Library.open(":memory:") as library:
-        library.add_text(
-            "The government released six prisoners on Tuesday.\n\nThe talks in Doha resumed on Friday.",
-            title="Kabul",
-            source="kabul.md",
-        )
+    with library_of(
+        "The government released six prisoners on Tuesday.\n\nThe talks in Doha resumed on Friday."
+    ) as library:
         assert library.ask("Who released the 6 prisoners?")[0].sentence.startswith("The government released six")
         assert library.ask("Who released the 60 prisoners?") == []  # a number the articles never give
 
@@ -359,13 +358,10 @@ def test_a_single_digit_the_articles_write_out_is_no_reason_to_refuse():
 def test_a_why_question_prefers_the_sentence_that_gives_a_reason(monkeypatch):
     import index.answers
 
-    with Library.open(":memory:") as library:
-        library.add_text(
-            "The envoy left Doha on Monday.\n\nThe envoy left Doha early because the talks had stalled over the"
-            " prisoner releases.",
-            title="Talks",
-            source="talks.md",
-        )
+    with library_of(
+        "The envoy left Doha on Monday.\n\nThe envoy left Doha early because the talks had stalled over the"
+        " prisoner releases."
+    ) as library:
         assert "because" in library.ask("Why did the envoy leave Doha?")[0].sentence
         assert library.ask("When did the envoy leave Doha?")[0].sentence == "The envoy left Doha on Monday."
         monkeypatch.delitem(index.answers.TYPE_CUES, "why")
