@@ -8,6 +8,11 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore
 
+# WordNet's dict files (Debian's wordnet-base): synonyms for questions worded unlike the articles.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends wordnet-base \
+    && rm -rf /var/lib/apt/lists/*
+
 # A fixed uid, so the volume's files keep the same owner across rebuilds.
 RUN useradd --create-home --uid 10001 --user-group citebot \
     && mkdir /data \

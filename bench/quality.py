@@ -25,7 +25,7 @@ from rank_bm25 import BM25Okapi
 
 from bench import qa_sets as qa
 from bench.qa_sets import Quote, SeedTally, SquadTally
-from index import Answer, Library
+from index import Answer, Library, wordnet
 from index.analysis import analyze
 from index.articles import read_articles
 from index.models import Article
@@ -288,7 +288,7 @@ def render_coverage(report: dict) -> str:
 
 
 def write_results(
-    folder: Path, table: Table, runs: dict[str, tuple[SetRun, SetRun]], coverage: dict, elapsed: float
+    folder: Path, table: Table, runs: dict[str, tuple[SetRun, SetRun]], coverage: dict, elapsed: float, synonyms: str
 ) -> Path:
     rows, section = [], ""
     for row in table:
@@ -301,6 +301,7 @@ def write_results(
     document = {
         "created": now.isoformat(timespec="seconds"),
         "elapsed_seconds": round(elapsed, 1),
+        "synonyms": synonyms,
         "table": rows,
         "seeds": {"citebot": asdict(runs["seeds"][0].seeds), "baseline": asdict(runs["seeds"][1].seeds)},
         "squad": {"citebot": asdict(citebot.squad), "baseline": asdict(baseline.squad)},
@@ -323,7 +324,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="the seed articles")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
     parser.add_argument("--verbose", action="store_true", help="also SQuAD per article and the coverage evidence")
+    parser.add_argument("--no-wordnet", action="store_true", help="no synonyms, as on a machine without WordNet")
     args = parser.parse_args(argv)
+    if args.no_wordnet:
+        wordnet.SEARCHED = ()
+        wordnet.installed.cache_clear()
+    lexicon = wordnet.installed()
+    synonyms = f"WordNet at {lexicon.directory}" if lexicon else "none (WordNet is not installed)"
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     needed = [args.qa / n for n in ("seed_questions.jsonl", "squad-public.json", "wikiqa-dev.jsonl")]
     missing = [str(path) for path in [*needed, args.corpus] if not path.exists()]
@@ -343,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     table = summarize(runs)
     coverage = qa.coverage_report(runs["squad"][0].coverage, COVERAGE_THRESHOLDS)
     print(render(table))
+    print(f"\nSynonyms: {synonyms}.")
     if args.verbose:
         citebot, baseline = runs["squad"]
         per_article = [
@@ -350,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print("\n" + render([line for rows in per_article for line in rows]) + "\n\n" + render_coverage(coverage))
     elapsed = time.perf_counter() - started
-    path = write_results(args.results, table, runs, coverage, elapsed)
+    path = write_results(args.results, table, runs, coverage, elapsed, synonyms)
     met = [row.met for row in table if isinstance(row, Row) and row.met is not None]
     print(f"\n{sum(met)}/{len(met)} targets met in {elapsed:.0f} s; figures in {path}")
     return 0

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from . import wordnet
+from .analysis import analyze
+
 RELATED_WEIGHT = 0.6  # a related word is weaker evidence than the asker's own word
+SYNONYM_WEIGHT = 0.3  # WordNet's synonyms of a word's commonest sense: often right, sometimes another sense
 
 # Ways English states an obligation: "must release" is answered by "is required to release" or "are obliged
 # to free". These are grammar, not topic words, so they hold for any library (stems as analysis makes them).
@@ -45,7 +49,14 @@ def correct_spelling(
     return corrected
 
 
-def related_terms(terms: Sequence[str], language: str) -> list[Related]:
+def related_terms(
+    terms: Sequence[str],
+    language: str,
+    words: Sequence[tuple[str, str]] = (),
+    doc_freq: Callable[[str], int] | None = None,
+) -> list[Related]:
+    """Other terms to look for: the groups above, and, when WordNet is installed, the library's terms for
+    synonyms of the question's `words` ((word as written, its term) pairs: "purchased" → "buy")."""
     if language != "en":
         return []
     asked = set(terms)
@@ -55,4 +66,14 @@ def related_terms(terms: Sequence[str], language: str) -> list[Related]:
         if present:
             source = sorted(present)[0]
             related += [Related(t, source, RELATED_WEIGHT) for t in sorted(group - asked)]
+    lexicon = wordnet.installed()
+    if lexicon is None or doc_freq is None:
+        return related
+    seen = asked | {r.term for r in related}
+    for word, term in words:
+        for synonym in lexicon.synonyms(word):
+            for found in analyze(synonym, language):
+                if found not in seen and doc_freq(found):
+                    seen.add(found)
+                    related.append(Related(found, term, SYNONYM_WEIGHT))
     return related

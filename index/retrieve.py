@@ -87,15 +87,16 @@ def find_answers(
         return doc_freqs[term]
 
     terms = correct_spelling(terms, doc_freq, index.vocabulary)
-    related = related_terms(terms, language)
+    tokens = tokenize(parsed.text, language)
+    names = _names(tokens)
+    words = [(t.surface, t.term) for t in tokens if t.term in terms and t.term not in names and not t.term.isdigit()]
+    related = related_terms(terms, language, words, doc_freq)
     carried = _carried_over(parsed.text, previous, language, terms)
     weighted = [(r.term, r.weight) for r in (*related, *carried)]
     hits = _search(db, index, terms, max(PASSAGES_TO_READ, k), scope, weighted)
     if not hits:
         return Result(hints=parsed.hints)
     document_count = max(index.num_docs, 1)
-
-    tokens = tokenize(parsed.text, language)
     shares = passage_shares(tokens, language)
 
     def idf(term: str, count: int | None = None) -> float:
@@ -105,8 +106,6 @@ def find_answers(
         if share is None:
             return lucene_idf(document_count, count)
         return lucene_idf(document_count + BACKGROUND_PASSAGES, count + BACKGROUND_PASSAGES * share)
-
-    names = _names(tokens)
 
     def weight(term: str) -> float:
         # A word the library never saw is most often the asker's own wording ("supposed", "died"): it weighs

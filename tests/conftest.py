@@ -31,3 +31,12 @@ def corpus_dir() -> Path:
 @pytest.fixture
 def qa_dir() -> Path:
     return shared_path("qa")
+
+
+@pytest.fixture(autouse=True)
+def no_installed_wordnet(monkeypatch):
+    """Answers must not depend on whether this machine has WordNet installed: tests that want synonyms give
+    their own (tests/test_wordnet.py)."""
+    import index.wordnet
+
+    monkeypatch.setattr(index.wordnet, "installed", lambda: None)
