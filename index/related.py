@@ -13,6 +13,10 @@ from .analysis import analyze
 
 RELATED_WEIGHT = 0.6  # a related word is weaker evidence than the asker's own word
 SYNONYM_WEIGHT = 0.3  # WordNet's synonyms of a word's commonest sense: often right, sometimes another sense
+# A synonym in more passages than this adds almost nothing to a score (its IDF is low) but costs the search a
+# long posting list: left out. The cap only binds in big libraries (1,000 passages, or 1% of them).
+MAX_SYNONYM_PASSAGES = 1_000
+MAX_SYNONYM_SHARE = 0.01
 
 # Ways English states an obligation: "must release" is answered by "is required to release" or "are obliged
 # to free". These are grammar, not topic words, so they hold for any library (stems as analysis makes them).
@@ -54,6 +58,7 @@ def related_terms(
     language: str,
     words: Sequence[tuple[str, str]] = (),
     doc_freq: Callable[[str], int] | None = None,
+    passages: int = 0,
 ) -> list[Related]:
     """Other terms to look for: the groups above, and, when WordNet is installed, the library's terms for
     synonyms of the question's `words` ((word as written, its term) pairs: "purchased" → "buy")."""
@@ -70,10 +75,11 @@ def related_terms(
     if lexicon is None or doc_freq is None:
         return related
     seen = asked | {r.term for r in related}
+    most = max(MAX_SYNONYM_PASSAGES, MAX_SYNONYM_SHARE * passages)
     for word, term in words:
         for synonym in lexicon.synonyms(word):
             for found in analyze(synonym, language):
-                if found not in seen and doc_freq(found):
+                if found not in seen and 0 < doc_freq(found) <= most:
                     seen.add(found)
                     related.append(Related(found, term, SYNONYM_WEIGHT))
     return related

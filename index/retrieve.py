@@ -89,15 +89,17 @@ def find_answers(
     terms = correct_spelling(terms, doc_freq, index.vocabulary)
     tokens = tokenize(parsed.text, language)
     names = _names(tokens)
-    words = [(t.surface, t.term) for t in tokens if t.term in terms and t.term not in names and not t.term.isdigit()]
-    related = related_terms(terms, language, words, doc_freq)
+    shares = passage_shares(tokens, language)
+    # Synonyms are looked up for the asker's own words that the language knows (wordfreq): not for names,
+    # numbers, or made-up and misspelt words, which WordNet does not have either.
+    words = [(t.surface, t.term) for t in tokens if t.term in terms and t.term not in names and shares.get(t.term)]
+    related = related_terms(terms, language, words, doc_freq, index.num_docs)
     carried = _carried_over(parsed.text, previous, language, terms)
     weighted = [(r.term, r.weight) for r in (*related, *carried)]
     hits = _search(db, index, terms, max(PASSAGES_TO_READ, k), scope, weighted)
     if not hits:
         return Result(hints=parsed.hints)
     document_count = max(index.num_docs, 1)
-    shares = passage_shares(tokens, language)
 
     def idf(term: str, count: int | None = None) -> float:
         # The library's own counts, with the language at large as BACKGROUND_PASSAGES more passages.

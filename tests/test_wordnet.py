@@ -89,3 +89,14 @@ def test_a_question_in_other_words_than_the_article_finds_its_sentence_through_a
 def test_the_installed_wordnet_is_read():
     assert "buy" in INSTALLED.synonyms("purchased")
     assert "often" in INSTALLED.synonyms("frequently")
+
+
+def test_synonyms_the_library_lacks_or_has_everywhere_are_not_searched(wordnet):
+    from index.related import related_terms
+
+    words = [("purchased", "purchas")]
+    everywhere = {"buy": 900_000}.get
+    assert [r.term for r in related_terms(["purchas"], "en", words, lambda t: 5, 1_000_000)] == ["buy"]
+    assert related_terms(["purchas"], "en", words, lambda t: 0, 1_000_000) == []  # never in the library
+    assert related_terms(["purchas"], "en", words, lambda t: everywhere(t, 0), 1_000_000) == []  # in 90% of it
+    assert related_terms(["purchas"], "de", words, lambda t: 5, 1_000_000) == []  # English only
