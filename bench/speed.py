@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.synthetic import Question, SyntheticCorpus
-from index import GLOBAL_COLLECTION, Answer, Library
+from index import GLOBAL_COLLECTION, Answer, Library, wordnet
 from index.analysis import analyze
 from index.models import Article
 
@@ -410,8 +410,14 @@ def report(results: dict[int, dict]) -> str:
         f"The background ingest adds {INGEST_ARTICLES:,} articles of 10 passages, or as many articles as the library"
         " has when it is smaller (at 10k: about 1,000, doubling it).",
         "Overheads compare p50 with the filter against p50 with no filter at all (collections=None).",
+        f"Synonyms: {synonyms_in_use()}.",
     ]
     return "\n".join([*lines, "", *notes])
+
+
+def synonyms_in_use() -> str:
+    lexicon = wordnet.installed()
+    return f"WordNet at {lexicon.directory}" if lexicon else "none (WordNet is not installed)"
 
 
 def print_report(results: dict[int, dict]) -> None:
@@ -472,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
     out = args.results / f"speed-{stamp}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    saved = {"seed": args.seed, "code": code, "machine": machine, "sizes": results}
+    saved = {"seed": args.seed, "code": code, "machine": machine, "synonyms": synonyms_in_use(), "sizes": results}
     out.write_text(json.dumps(saved, indent=1))
     print(f"\nraw results: {out}")
 
