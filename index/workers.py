@@ -19,8 +19,9 @@ from .punkt import FrozenSplitter
 
 logger = logging.getLogger(__name__)
 
-# Fewer are prepared here, unless the workers are running already: starting them costs about a second, what
-# a thousand articles take to prepare on one core.
+# Fewer are prepared here, unless the workers are running already or the adds since the library opened have
+# reached as many (a bulk load fed in smaller adds): starting them costs about a second, what a thousand
+# articles take to prepare on one core.
 MIN_PARALLEL_ARTICLES = 1_000
 CHUNK_ARTICLES = 25  # articles sent to a worker at a time
 CHUNKS_AHEAD = 8  # chunks in flight: enough to keep every worker busy, few enough to bound memory
@@ -36,10 +37,12 @@ class PreparePool:
         self._executor: ProcessPoolExecutor | None = None
         self._languages: frozenset[str] = frozenset()
         self._lock = threading.Lock()
+        self._articles_seen = 0  # in every add so far
 
     def prepare_all(self, articles: Sequence[Article], splitters: Splitters) -> Iterator[PreparedArticle]:
         """Every article prepared, in the order given."""
         position = 0
+        self._articles_seen += len(articles)
         if self._workers > 1:  # here, in order, until some language's splitter has stopped learning
             while position < len(articles) and not splitters.frozen_parameters():
                 yield prepare(articles[position], splitters)
@@ -47,7 +50,8 @@ class PreparePool:
         params = splitters.frozen_parameters()
         articles = articles[position:]
         started = self._executor is not None and frozenset(params) == self._languages
-        if self._workers < 2 or not params or (len(articles) < MIN_PARALLEL_ARTICLES and not started):
+        big = self._articles_seen >= MIN_PARALLEL_ARTICLES
+        if self._workers < 2 or not params or not (started or big):
             for article in articles:
                 yield prepare(article, splitters)
             return
