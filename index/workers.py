@@ -77,7 +77,7 @@ class PreparePool:
                 results = [None] * len(chunk)
                 executor = _Serial()
             for article, prepared in zip(chunk, results, strict=True):
-                yield prepared if prepared is not None else prepare(article, splitters)
+                yield PreparedArticle(article, *prepared) if prepared is not None else prepare(article, splitters)
 
     def close(self) -> None:
         with self._lock:
@@ -131,12 +131,16 @@ def _start_worker(params: dict[str, PunktParameters]) -> None:
     _frozen.update({language: FrozenSplitter(p) for language, p in params.items()})
 
 
-def _prepare_chunk(articles: Sequence[Article]) -> list[PreparedArticle | None]:
-    """Each article prepared, or None where its language's splitter is still learning (the parent does it)."""
-    results: list[PreparedArticle | None] = []
+def _prepare_chunk(articles: Sequence[Article]) -> list[tuple | None]:
+    """Each article prepared, without the article itself (the parent has it: sending its text back would double
+    what crosses between the processes), or None where its language's splitter is still learning (the parent
+    does it)."""
+    results: list[tuple | None] = []
     for article in articles:
         try:
-            results.append(prepare(article, _FrozenSplitters()))  # type: ignore[arg-type]
+            prepared = prepare(article, _FrozenSplitters())  # type: ignore[arg-type]
         except _NotFrozen:
             results.append(None)
+            continue
+        results.append((prepared.language, prepared.content_hash, prepared.passages))
     return results

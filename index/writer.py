@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from .analysis import ANALYSIS_VERSION, analyze
-from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write
+from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
 from .models import AddReport, Article, Skipped
 from .search import PassageIndex
 from .store import Store
@@ -18,7 +18,12 @@ from .workers import PreparePool
 
 logger = logging.getLogger(__name__)
 
-BATCH_ARTICLES = 200  # one transaction and one index commit per batch: each article is all in or all out
+# One transaction per batch: each article is all in or all out. Big, because every transaction rewrites the pages
+# of the sentences' fold index it touched, and at a million passages a few thousand sentences touch most of them.
+BATCH_ARTICLES = 1_000
+# The search index commits once an add is done, and on the way every this many articles: a commit costs about
+# as much as indexing a thousand passages, and until it the journal (pending_index) covers what is not yet in.
+INDEX_COMMIT_ARTICLES = 5_000
 Progress = Callable[[int, int], None]
 
 
@@ -88,12 +93,22 @@ class Writer:
         report = AddReport(unchanged=tuple(unchanged), skipped=tuple(skipped))
         done = len(articles) - len(wanted)
         prepared = self._pool.prepare_all(wanted, self._splitters)
-        for _ in range(0, len(wanted), BATCH_ARTICLES):
-            batch = list(itertools.islice(prepared, BATCH_ARTICLES))
-            report += self._write_batch(batch, collection)
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(articles))
+        uncommitted: list[int] = []  # articles whose index changes are not yet committed
+        try:
+            for _ in range(0, len(wanted), BATCH_ARTICLES):
+                batch = list(itertools.islice(prepared, BATCH_ARTICLES))
+                added, changed = self._write_batch(batch, collection)
+                report += added
+                uncommitted += changed
+                if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
+                    self._commit_index(uncommitted)
+                    uncommitted = []
+                done += len(batch)
+                if progress is not None:
+                    progress(done, len(articles))
+        finally:
+            if uncommitted:
+                self._commit_index(uncommitted)
         return report
 
     def _known_hashes(self, collection: str, sources: list[str]) -> dict[str, str]:
@@ -107,12 +122,13 @@ class Writer:
             )
             return dict(rows.fetchall())
 
-    def _write_batch(self, prepared: list[PreparedArticle], collection: str) -> AddReport:
+    def _write_batch(self, prepared: list[PreparedArticle], collection: str) -> tuple[AddReport, list[int]]:
+        """Store a batch in one transaction and hand its passages to the search index, uncommitted there; returns
+        the report and the ids of the articles whose index changes await a commit."""
         added, unchanged, written, sentences = [], [], [], 0
         with self._write_lock:
             with self._store.transaction() as db:
-                for item in prepared:
-                    outcome = write(db, self._store, item, collection)
+                for item, outcome in zip(prepared, write_all(db, self._store, prepared, collection), strict=True):
                     source = source_of(item.article, collection)
                     if outcome.outcome == "unchanged":
                         unchanged.append(source)
@@ -126,8 +142,8 @@ class Writer:
                 # From what was just written, not read back: the store's copy is for repairs and rebuilds.
                 self._index.remove([id_ for w in written for id_ in w.replaced])
                 self._index.add(passage for w in written for passage in w.passages)
-                self._commit_index([id_ for w in written for id_ in (w.article_id, *w.replaced)])
-        return AddReport(tuple(added), tuple(unchanged), (), sentences)
+        report = AddReport(tuple(added), tuple(unchanged), (), sentences)
+        return report, [id_ for w in written for id_ in (w.article_id, *w.replaced)]
 
     def _sync_index(self, article_ids: Sequence[int]) -> None:
         self._on_change()
@@ -139,9 +155,10 @@ class Writer:
 
     def _commit_index(self, article_ids: Sequence[int]) -> None:
         """Make the index's changes for these articles durable, then clear their entries in the journal."""
-        self._index.commit()
-        with self._store.transaction() as db:
-            db.executemany("DELETE FROM pending_index WHERE article_id = ?", [(i,) for i in article_ids])
+        with self._write_lock:
+            self._index.commit()
+            with self._store.transaction() as db:
+                db.executemany("DELETE FROM pending_index WHERE article_id = ?", [(i,) for i in article_ids])
 
     def remove(self, source: str, collection: str) -> bool:
         """Remove the article with this source (or link) from the collection; False if there is none."""

@@ -127,19 +127,16 @@ def test_lost_search_index_is_rebuilt_from_the_library_file(tmp_path, library):
 
 
 def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatch):
-    from index.ingest import write as real_write
+    from index.ingest import write_all as real_write_all
     from index.models import Article
 
     before = library.stats()
-    calls = {"n": 0}
 
-    def write_then_fail(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("disk full")
-        return real_write(*args, **kwargs)
+    def write_one_then_fail(db, store, prepared, collection):
+        real_write_all(db, store, prepared[:1], collection)  # the first article is in the transaction
+        raise OSError("disk full")
 
-    monkeypatch.setattr("index.writer.write", write_then_fail)
+    monkeypatch.setattr("index.writer.write_all", write_one_then_fail)
     articles = [
         Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
         Article("Roads", "roads.md", "The road to Bamyan reopened."),
