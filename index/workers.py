@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 # articles take to prepare on one core.
 MIN_PARALLEL_ARTICLES = 1_000
 CHUNK_ARTICLES = 25  # articles sent to a worker at a time
-CHUNKS_AHEAD = 8  # chunks in flight: enough to keep every worker busy, few enough to bound memory
+# Chunks in flight: enough to keep every worker busy while this process writes what came back (a few hundred
+# articles at a time), few enough to bound memory.
+CHUNKS_AHEAD = 16
 
 
 class PreparePool:

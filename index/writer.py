@@ -6,7 +6,7 @@ import itertools
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from .analysis import ANALYSIS_VERSION, analyze
@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 # One transaction per batch: each article is all in or all out. Big, because every transaction rewrites the pages
 # of the sentences' fold index it touched, and at a million passages a few thousand sentences touch most of them.
 BATCH_ARTICLES = 1_000
+WRITE_ARTICLES = 200  # written into the batch's transaction as they come, while the workers prepare more
 # The search index commits once an add is done, and on the way every this many articles: a commit costs about
 # as much as indexing a thousand passages, and until it the journal (pending_index) covers what is not yet in.
 INDEX_COMMIT_ARTICLES = 5_000
@@ -86,7 +87,7 @@ class Writer:
             for article in batch:
                 if not article.text.strip():
                     skipped.append(Skipped(article.source, "no text"))
-                elif known.get(article.source) == content_hash(article):
+                elif article.source in known and known[article.source] == content_hash(article):
                     unchanged.append(source_of(article, collection))
                 else:
                     wanted.append(article)
@@ -96,14 +97,13 @@ class Writer:
         uncommitted: list[int] = []  # articles whose index changes are not yet committed
         try:
             for _ in range(0, len(wanted), BATCH_ARTICLES):
-                batch = list(itertools.islice(prepared, BATCH_ARTICLES))
-                added, changed = self._write_batch(batch, collection)
+                added, changed, count = self._write_batch(prepared, collection)
                 report += added
                 uncommitted += changed
                 if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
                     self._commit_index(uncommitted)
                     uncommitted = []
-                done += len(batch)
+                done += count
                 if progress is not None:
                     progress(done, len(articles))
         finally:
@@ -122,20 +122,24 @@ class Writer:
             )
             return dict(rows.fetchall())
 
-    def _write_batch(self, prepared: list[PreparedArticle], collection: str) -> tuple[AddReport, list[int]]:
-        """Store a batch in one transaction and hand its passages to the search index, uncommitted there; returns
-        the report and the ids of the articles whose index changes await a commit."""
-        added, unchanged, written, sentences = [], [], [], 0
+    def _write_batch(self, prepared: Iterator[PreparedArticle], collection: str) -> tuple[AddReport, list[int], int]:
+        """Store the next BATCH_ARTICLES prepared articles in one transaction, then hand their passages to the search
+        index, uncommitted there; returns the report, the ids of the articles whose index changes await a commit,
+        and how many articles were taken. They are written a few at a time as they come, so the workers prepare
+        the next ones meanwhile rather than wait for a whole batch to be written."""
+        added, unchanged, written, sentences, count = [], [], [], 0, 0
         with self._write_lock:
             with self._store.transaction() as db:
-                for item, outcome in zip(prepared, write_all(db, self._store, prepared, collection), strict=True):
-                    source = source_of(item.article, collection)
-                    if outcome.outcome == "unchanged":
-                        unchanged.append(source)
-                        continue
-                    added.append(source)
-                    sentences += item.sentence_count
-                    written.append(outcome)
+                while part := list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES - count))):
+                    count += len(part)
+                    for item, outcome in zip(part, write_all(db, self._store, part, collection), strict=True):
+                        source = source_of(item.article, collection)
+                        if outcome.outcome == "unchanged":
+                            unchanged.append(source)
+                            continue
+                        added.append(source)
+                        sentences += item.sentence_count
+                        written.append(outcome)
                 self._splitters.save(db)
             self._on_change()
             if written:
@@ -143,7 +147,7 @@ class Writer:
                 self._index.remove([id_ for w in written for id_ in w.replaced])
                 self._index.add(passage for w in written for passage in w.passages)
         report = AddReport(tuple(added), tuple(unchanged), (), sentences)
-        return report, [id_ for w in written for id_ in (w.article_id, *w.replaced)]
+        return report, [id_ for w in written for id_ in (w.article_id, *w.replaced)], count
 
     def _sync_index(self, article_ids: Sequence[int]) -> None:
         self._on_change()
