@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import logging
 import multiprocessing
+import pickle
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -64,7 +65,9 @@ class PreparePool:
         def submit() -> None:
             chunk = next(chunks, None)
             if chunk is not None:
-                pending.append((chunk, executor.submit(_prepare_chunk, chunk)))
+                # Pickled here and unpickled where they are used: left to the executor, that happens in its own
+                # thread, which takes the GIL from this one at every SQLite row it writes (a convoy).
+                pending.append((chunk, executor.submit(_prepare_chunk, pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))))
 
         for _ in range(CHUNKS_AHEAD):
             submit()
@@ -72,12 +75,13 @@ class PreparePool:
             chunk, future = pending.popleft()
             submit()
             try:
-                results = future.result()
+                data = future.result()
             except BrokenProcessPool:  # a worker was killed (out of memory?): this process carries on alone
                 logger.warning("a worker process died; preparing the rest of the articles here")
                 self.close()
-                results = [None] * len(chunk)
+                data = None
                 executor = _Serial()
+            results = [None] * len(chunk) if data is None else pickle.loads(data)
             for article, prepared in zip(chunk, results, strict=True):
                 yield PreparedArticle(article, *prepared) if prepared is not None else prepare(article, splitters)
 
@@ -106,9 +110,9 @@ class PreparePool:
 class _Serial:
     """Stands in for the executor after a worker died: every chunk comes back unprepared."""
 
-    def submit(self, function, chunk: Sequence[Article]) -> Future:
+    def submit(self, function, chunk: bytes) -> Future:
         future: Future = Future()
-        future.set_result([None] * len(chunk))
+        future.set_result(None)
         return future
 
 
@@ -133,16 +137,16 @@ def _start_worker(params: dict[str, PunktParameters]) -> None:
     _frozen.update({language: FrozenSplitter(p) for language, p in params.items()})
 
 
-def _prepare_chunk(articles: Sequence[Article]) -> list[tuple | None]:
-    """Each article prepared, without the article itself (the parent has it: sending its text back would double
-    what crosses between the processes), or None where its language's splitter is still learning (the parent
-    does it)."""
+def _prepare_chunk(chunk: bytes) -> bytes:
+    """Each article of the pickled chunk prepared, without the article itself (the parent has it: sending its text
+    back would double what crosses between the processes), or None where its language's splitter is still
+    learning (the parent does it); pickled."""
     results: list[tuple | None] = []
-    for article in articles:
+    for article in pickle.loads(chunk):
         try:
             prepared = prepare(article, _FrozenSplitters())  # type: ignore[arg-type]
         except _NotFrozen:
             results.append(None)
             continue
         results.append((prepared.language, prepared.content_hash, prepared.passages))
-    return results
+    return pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
