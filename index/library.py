@@ -94,8 +94,9 @@ class Library:
         """Add articles in batches; each batch is one transaction, so an article is all in or all out."""
         report = self._writer.add_articles(articles, collection, progress)
         if report.added:
-            with self._store.reading() as db:
-                background.warm(self._article_languages(db))
+            # The library's other languages were warmed when it opened; counting every article's language again
+            # after each add would scan the table (3 s over a million passages added a thousand articles at a time).
+            background.warm(sorted(self._writer.written_languages))
         return report
 
     def remove(self, source: str, *, collection: str = GLOBAL_COLLECTION) -> bool:

@@ -57,6 +57,7 @@ class Writer:
         self._pool = PreparePool(workers)
         self._write_lock = threading.RLock()
         self._on_change = on_change
+        self.written_languages: set[str] = set()  # of the articles written since the library opened
 
     def repair(self, fresh: bool) -> None:
         """Bring the search index in line with the file after a crash, a lost index or a copied file, and
@@ -138,6 +139,7 @@ class Writer:
                             unchanged.append(source)
                             continue
                         added.append(source)
+                        self.written_languages.add(item.language)
                         sentences += item.sentence_count
                         written.append(outcome)
                 self._splitters.save(db)
