@@ -150,6 +150,30 @@ def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatc
     assert library.ask("How many wells were dug in Bamyan?")[0].sentence == "Twelve wells were dug in Bamyan."
 
 
+def test_a_batch_that_fails_keeps_the_batches_stored_before_it_searchable(library, monkeypatch):
+    from index.ingest import write_all as real_write_all
+    from index.models import Article
+
+    monkeypatch.setattr("index.writer.BATCH_ARTICLES", 1)  # one transaction per article
+    monkeypatch.setattr("index.writer.INDEX_COMMIT_ARTICLES", 10)  # the index commits only at the end
+
+    def fail_on_roads(db, store, prepared, collection):
+        if prepared[0].article.source == "roads.md":
+            raise OSError("disk full")
+        return real_write_all(db, store, prepared, collection)
+
+    monkeypatch.setattr("index.writer.write_all", fail_on_roads)
+    articles = [
+        Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
+        Article("Roads", "roads.md", "The road to Bamyan reopened."),
+    ]
+    with pytest.raises(OSError):
+        library.add_articles(articles)
+    assert library.ask("How many wells were dug in Bamyan?")[0].sentence == "Twelve wells were dug in Bamyan."
+    assert library.ask("Which road reopened?") == []
+    assert library._index.num_docs == library.stats().passages
+
+
 def test_file_that_is_not_a_library_is_refused_with_how_to_rebuild(tmp_path):
     not_a_library = tmp_path / "notes.sqlite3"
     not_a_library.write_bytes(b"these are my notes, not a database" * 100)
