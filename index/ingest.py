@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nltk.tokenize.punkt import PunktParameters
@@ -24,11 +24,9 @@ SOURCE_WORD = re.compile(r"[^\W_]+")
 LANGUAGE_SAMPLE_CHARS = 600  # enough to tell a language; py3langid costs time per character
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedSentence:
-    text: str
-    terms: tuple[str, ...]
-    fold_key: int
+# A sentence as it is stored: (text, its terms joined by spaces, fold key). A plain tuple, not a dataclass: a big
+# add moves millions of them from the worker processes and into SQLite, and tuples pickle and bind fastest.
+PreparedSentence = tuple[str, str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +89,7 @@ def prepare(article: Article, splitters: Splitters) -> PreparedArticle:
     splitter.learn(article.text)
     passages = []
     for passage in split_passages(article.text):
-        sentences = tuple(
-            PreparedSentence(text, tuple(analyze(text, language)), fold_key(text)) for text in splitter.split(passage)
-        )
+        sentences = tuple((text, " ".join(analyze(text, language)), fold_key(text)) for text in splitter.split(passage))
         if sentences:
             passages.append(sentences)
     return PreparedArticle(article, language, content_hash(article), tuple(passages))
@@ -151,17 +147,74 @@ def write(db: sqlite3.Connection, store: Store, prepared: PreparedArticle, colle
     db.executemany(
         "INSERT INTO sentences (passage_id, position, text, terms, fold_key) VALUES (?, ?, ?, ?, ?)",
         [
-            (passage_id, i, s.text, " ".join(s.terms), s.fold_key)
+            (passage_id, i, text, terms, key)
             for passage_id, sentences in passages
-            for i, s in enumerate(sentences)
+            for i, (text, terms, key) in enumerate(sentences)
         ],
     )
     indexed = [
-        IndexedPassage(passage_id, article_id, collection_id, day, [t for s in sentences for t in s.terms], words)
+        IndexedPassage(passage_id, article_id, collection_id, day, [terms for _, terms, _ in sentences], words)
         for passage_id, sentences in passages
     ]
     db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (article_id,))
     return Written("added", article_id, tuple(replaced), tuple(indexed))
+
+
+def write_all(
+    db: sqlite3.Connection, store: Store, prepared: Sequence[PreparedArticle], collection: str
+) -> list[Written]:
+    """Store articles inside the caller's transaction, as write() one after another would, ids included: in a
+    handful of statements for the whole batch when none of them replaces a stored article or repeats a source
+    of the batch (a bulk load), else one by one."""
+    collection_id = store.collection_id(db, collection, create=True)
+    sources = [item.article.source for item in prepared]
+    marks = ",".join("?" * len(sources))
+    stored = db.execute(
+        f"SELECT 1 FROM articles WHERE collection_id = ? AND source IN ({marks}) LIMIT 1", [collection_id, *sources]
+    ).fetchone()
+    if stored or len(set(sources)) < len(sources):
+        return [write(db, store, item, collection) for item in prepared]
+    # The ids SQLite would give one insert after another: one more than the largest so far.
+    article_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
+    passage_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
+    articles, passages, sentences, written = [], [], [], []
+    for item in prepared:
+        article = item.article
+        articles.append(
+            (
+                article_id,
+                collection_id,
+                article.source,
+                article.title,
+                article.url,
+                article.published,
+                item.language,
+                item.content_hash,
+            )
+        )
+        words = article_words(article.source, article.title, article.url)
+        day = day_number(article.published)
+        indexed = []
+        for position, rows in enumerate(item.passages):
+            passages.append((passage_id, article_id, position))
+            sentences += [(passage_id, i, text, terms, key) for i, (text, terms, key) in enumerate(rows)]
+            indexed.append(
+                IndexedPassage(passage_id, article_id, collection_id, day, [terms for _, terms, _ in rows], words)
+            )
+            passage_id += 1
+        written.append(Written("added", article_id, (), tuple(indexed)))
+        article_id += 1
+    db.executemany(
+        "INSERT INTO articles (id, collection_id, source, title, url, published, language, content_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        articles,
+    )
+    db.executemany("INSERT INTO passages (id, article_id, position) VALUES (?, ?, ?)", passages)
+    db.executemany(
+        "INSERT INTO sentences (passage_id, position, text, terms, fold_key) VALUES (?, ?, ?, ?, ?)", sentences
+    )
+    db.executemany("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", [(row[0],) for row in articles])
+    return written
 
 
 def index_articles(db: sqlite3.Connection, index: PassageIndex, article_ids: Iterable[int]) -> None:

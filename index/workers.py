@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import logging
 import multiprocessing
+import pickle
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,11 +20,14 @@ from .punkt import FrozenSplitter
 
 logger = logging.getLogger(__name__)
 
-# Fewer are prepared here, unless the workers are running already: starting them costs about a second, what
-# a thousand articles take to prepare on one core.
+# Fewer are prepared here, unless the workers are running already or the adds since the library opened have
+# reached as many (a bulk load fed in smaller adds): starting them costs about a second, what a thousand
+# articles take to prepare on one core.
 MIN_PARALLEL_ARTICLES = 1_000
 CHUNK_ARTICLES = 25  # articles sent to a worker at a time
-CHUNKS_AHEAD = 8  # chunks in flight: enough to keep every worker busy, few enough to bound memory
+# Chunks in flight: enough to keep every worker busy while this process writes what came back (a few hundred
+# articles at a time), few enough to bound memory.
+CHUNKS_AHEAD = 16
 
 
 class PreparePool:
@@ -36,10 +40,12 @@ class PreparePool:
         self._executor: ProcessPoolExecutor | None = None
         self._languages: frozenset[str] = frozenset()
         self._lock = threading.Lock()
+        self._articles_seen = 0  # in every add so far
 
     def prepare_all(self, articles: Sequence[Article], splitters: Splitters) -> Iterator[PreparedArticle]:
         """Every article prepared, in the order given."""
         position = 0
+        self._articles_seen += len(articles)
         if self._workers > 1:  # here, in order, until some language's splitter has stopped learning
             while position < len(articles) and not splitters.frozen_parameters():
                 yield prepare(articles[position], splitters)
@@ -47,7 +53,8 @@ class PreparePool:
         params = splitters.frozen_parameters()
         articles = articles[position:]
         started = self._executor is not None and frozenset(params) == self._languages
-        if self._workers < 2 or not params or (len(articles) < MIN_PARALLEL_ARTICLES and not started):
+        big = self._articles_seen >= MIN_PARALLEL_ARTICLES
+        if self._workers < 2 or not params or not (started or big):
             for article in articles:
                 yield prepare(article, splitters)
             return
@@ -58,7 +65,9 @@ class PreparePool:
         def submit() -> None:
             chunk = next(chunks, None)
             if chunk is not None:
-                pending.append((chunk, executor.submit(_prepare_chunk, chunk)))
+                # Pickled here and unpickled where they are used: left to the executor, that happens in its own
+                # thread, which takes the GIL from this one at every SQLite row it writes (a convoy).
+                pending.append((chunk, executor.submit(_prepare_chunk, pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))))
 
         for _ in range(CHUNKS_AHEAD):
             submit()
@@ -66,14 +75,15 @@ class PreparePool:
             chunk, future = pending.popleft()
             submit()
             try:
-                results = future.result()
+                data = future.result()
             except BrokenProcessPool:  # a worker was killed (out of memory?): this process carries on alone
                 logger.warning("a worker process died; preparing the rest of the articles here")
                 self.close()
-                results = [None] * len(chunk)
+                data = None
                 executor = _Serial()
+            results = [None] * len(chunk) if data is None else pickle.loads(data)
             for article, prepared in zip(chunk, results, strict=True):
-                yield prepared if prepared is not None else prepare(article, splitters)
+                yield PreparedArticle(article, *prepared) if prepared is not None else prepare(article, splitters)
 
     def close(self) -> None:
         with self._lock:
@@ -100,9 +110,9 @@ class PreparePool:
 class _Serial:
     """Stands in for the executor after a worker died: every chunk comes back unprepared."""
 
-    def submit(self, function, chunk: Sequence[Article]) -> Future:
+    def submit(self, function, chunk: bytes) -> Future:
         future: Future = Future()
-        future.set_result([None] * len(chunk))
+        future.set_result(None)
         return future
 
 
@@ -127,12 +137,16 @@ def _start_worker(params: dict[str, PunktParameters]) -> None:
     _frozen.update({language: FrozenSplitter(p) for language, p in params.items()})
 
 
-def _prepare_chunk(articles: Sequence[Article]) -> list[PreparedArticle | None]:
-    """Each article prepared, or None where its language's splitter is still learning (the parent does it)."""
-    results: list[PreparedArticle | None] = []
-    for article in articles:
+def _prepare_chunk(chunk: bytes) -> bytes:
+    """Each article of the pickled chunk prepared, without the article itself (the parent has it: sending its text
+    back would double what crosses between the processes), or None where its language's splitter is still
+    learning (the parent does it); pickled."""
+    results: list[tuple | None] = []
+    for article in pickle.loads(chunk):
         try:
-            results.append(prepare(article, _FrozenSplitters()))  # type: ignore[arg-type]
+            prepared = prepare(article, _FrozenSplitters())  # type: ignore[arg-type]
         except _NotFrozen:
             results.append(None)
-    return results
+            continue
+        results.append((prepared.language, prepared.content_hash, prepared.passages))
+    return pickle.dumps(results, pickle.HIGHEST_PROTOCOL)

@@ -6,11 +6,11 @@ import itertools
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from .analysis import ANALYSIS_VERSION, analyze
-from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write
+from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
 from .models import AddReport, Article, Skipped
 from .search import PassageIndex
 from .store import Store
@@ -18,7 +18,13 @@ from .workers import PreparePool
 
 logger = logging.getLogger(__name__)
 
-BATCH_ARTICLES = 200  # one transaction and one index commit per batch: each article is all in or all out
+# One transaction per batch: each article is all in or all out. Big, because every transaction rewrites the pages
+# of the sentences' fold index it touched, and at a million passages a few thousand sentences touch most of them.
+BATCH_ARTICLES = 1_000
+WRITE_ARTICLES = 200  # written into the batch's transaction as they come, while the workers prepare more
+# The search index commits once an add is done, and on the way every this many articles: a commit costs about
+# as much as indexing a thousand passages, and until it the journal (pending_index) covers what is not yet in.
+INDEX_COMMIT_ARTICLES = 5_000
 Progress = Callable[[int, int], None]
 
 
@@ -51,6 +57,7 @@ class Writer:
         self._pool = PreparePool(workers)
         self._write_lock = threading.RLock()
         self._on_change = on_change
+        self.written_languages: set[str] = set()  # of the articles written since the library opened
 
     def repair(self, fresh: bool) -> None:
         """Bring the search index in line with the file after a crash, a lost index or a copied file, and
@@ -81,19 +88,28 @@ class Writer:
             for article in batch:
                 if not article.text.strip():
                     skipped.append(Skipped(article.source, "no text"))
-                elif known.get(article.source) == content_hash(article):
+                elif article.source in known and known[article.source] == content_hash(article):
                     unchanged.append(source_of(article, collection))
                 else:
                     wanted.append(article)
         report = AddReport(unchanged=tuple(unchanged), skipped=tuple(skipped))
         done = len(articles) - len(wanted)
         prepared = self._pool.prepare_all(wanted, self._splitters)
-        for _ in range(0, len(wanted), BATCH_ARTICLES):
-            batch = list(itertools.islice(prepared, BATCH_ARTICLES))
-            report += self._write_batch(batch, collection)
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(articles))
+        uncommitted: list[int] = []  # articles whose index changes are not yet committed
+        try:
+            for _ in range(0, len(wanted), BATCH_ARTICLES):
+                added, changed, count = self._write_batch(prepared, collection)
+                report += added
+                uncommitted += changed
+                if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
+                    self._commit_index(uncommitted)
+                    uncommitted = []
+                done += count
+                if progress is not None:
+                    progress(done, len(articles))
+        finally:
+            if uncommitted:
+                self._commit_index(uncommitted)
         return report
 
     def _known_hashes(self, collection: str, sources: list[str]) -> dict[str, str]:
@@ -107,27 +123,33 @@ class Writer:
             )
             return dict(rows.fetchall())
 
-    def _write_batch(self, prepared: list[PreparedArticle], collection: str) -> AddReport:
-        added, unchanged, written, sentences = [], [], [], 0
+    def _write_batch(self, prepared: Iterator[PreparedArticle], collection: str) -> tuple[AddReport, list[int], int]:
+        """Store the next BATCH_ARTICLES prepared articles in one transaction, then hand their passages to the search
+        index, uncommitted there; returns the report, the ids of the articles whose index changes await a commit,
+        and how many articles were taken. They are written a few at a time as they come, so the workers prepare
+        the next ones meanwhile rather than wait for a whole batch to be written."""
+        added, unchanged, written, sentences, count = [], [], [], 0, 0
         with self._write_lock:
             with self._store.transaction() as db:
-                for item in prepared:
-                    outcome = write(db, self._store, item, collection)
-                    source = source_of(item.article, collection)
-                    if outcome.outcome == "unchanged":
-                        unchanged.append(source)
-                        continue
-                    added.append(source)
-                    sentences += item.sentence_count
-                    written.append(outcome)
+                while part := list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES - count))):
+                    count += len(part)
+                    for item, outcome in zip(part, write_all(db, self._store, part, collection), strict=True):
+                        source = source_of(item.article, collection)
+                        if outcome.outcome == "unchanged":
+                            unchanged.append(source)
+                            continue
+                        added.append(source)
+                        self.written_languages.add(item.language)
+                        sentences += item.sentence_count
+                        written.append(outcome)
                 self._splitters.save(db)
             self._on_change()
             if written:
                 # From what was just written, not read back: the store's copy is for repairs and rebuilds.
                 self._index.remove([id_ for w in written for id_ in w.replaced])
                 self._index.add(passage for w in written for passage in w.passages)
-                self._commit_index([id_ for w in written for id_ in (w.article_id, *w.replaced)])
-        return AddReport(tuple(added), tuple(unchanged), (), sentences)
+        report = AddReport(tuple(added), tuple(unchanged), (), sentences)
+        return report, [id_ for w in written for id_ in (w.article_id, *w.replaced)], count
 
     def _sync_index(self, article_ids: Sequence[int]) -> None:
         self._on_change()
@@ -139,9 +161,10 @@ class Writer:
 
     def _commit_index(self, article_ids: Sequence[int]) -> None:
         """Make the index's changes for these articles durable, then clear their entries in the journal."""
-        self._index.commit()
-        with self._store.transaction() as db:
-            db.executemany("DELETE FROM pending_index WHERE article_id = ?", [(i,) for i in article_ids])
+        with self._write_lock:
+            self._index.commit()
+            with self._store.transaction() as db:
+                db.executemany("DELETE FROM pending_index WHERE article_id = ?", [(i,) for i in article_ids])
 
     def remove(self, source: str, collection: str) -> bool:
         """Remove the article with this source (or link) from the collection; False if there is none."""

@@ -63,3 +63,19 @@ def _die(chunk):
     import os
 
     os._exit(3)  # as an out-of-memory kill would end it
+
+
+def test_a_bulk_load_fed_in_small_adds_starts_the_workers(tmp_path, small_thresholds, monkeypatch):
+    # As a big folder added a few articles at a time, or the speed bench's chunks split by collection.
+    started = []
+    start = index.workers.PreparePool._executor_for
+    monkeypatch.setattr(
+        index.workers.PreparePool,
+        "_executor_for",
+        lambda pool, params: started.append(sorted(params)) or start(pool, params),
+    )
+    corpus = SyntheticCorpus(ARTICLES * 10, seed=7)
+    with Library.open(tmp_path / "library.sqlite3", workers=2) as library:
+        for first in range(0, ARTICLES, 10):
+            library.add_articles([corpus.article(i) for i in range(first, first + 10)])
+    assert started and all(params == ["en"] for params in started)  # the workers ran, not only this process

@@ -134,19 +134,16 @@ def test_lost_search_index_is_rebuilt_from_the_library_file(tmp_path, library):
 
 
 def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatch):
-    from index.ingest import write as real_write
+    from index.ingest import write_all as real_write_all
     from index.models import Article
 
     before = library.stats()
-    calls = {"n": 0}
 
-    def write_then_fail(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("disk full")
-        return real_write(*args, **kwargs)
+    def write_one_then_fail(db, store, prepared, collection):
+        real_write_all(db, store, prepared[:1], collection)  # the first article is in the transaction
+        raise OSError("disk full")
 
-    monkeypatch.setattr("index.writer.write", write_then_fail)
+    monkeypatch.setattr("index.writer.write_all", write_one_then_fail)
     articles = [
         Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
         Article("Roads", "roads.md", "The road to Bamyan reopened."),
@@ -158,6 +155,30 @@ def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatc
     assert library.ask("How many wells were dug in Bamyan?") == []
     library.add_articles(articles)
     assert library.ask("How many wells were dug in Bamyan?")[0].sentence == "Twelve wells were dug in Bamyan."
+
+
+def test_a_batch_that_fails_keeps_the_batches_stored_before_it_searchable(library, monkeypatch):
+    from index.ingest import write_all as real_write_all
+    from index.models import Article
+
+    monkeypatch.setattr("index.writer.BATCH_ARTICLES", 1)  # one transaction per article
+    monkeypatch.setattr("index.writer.INDEX_COMMIT_ARTICLES", 10)  # the index commits only at the end
+
+    def fail_on_roads(db, store, prepared, collection):
+        if prepared[0].article.source == "roads.md":
+            raise OSError("disk full")
+        return real_write_all(db, store, prepared, collection)
+
+    monkeypatch.setattr("index.writer.write_all", fail_on_roads)
+    articles = [
+        Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
+        Article("Roads", "roads.md", "The road to Bamyan reopened."),
+    ]
+    with pytest.raises(OSError):
+        library.add_articles(articles)
+    assert library.ask("How many wells were dug in Bamyan?")[0].sentence == "Twelve wells were dug in Bamyan."
+    assert library.ask("Which road reopened?") == []
+    assert library._index.num_docs == library.stats().passages
 
 
 def test_file_that_is_not_a_library_is_refused_with_how_to_rebuild(tmp_path):

@@ -29,8 +29,10 @@ def article_text(number: int) -> str:
 INGEST = textwrap.dedent(f"""
     import sys
     sys.path.insert(0, {str(REPO)!r})
+    import index.writer
     from index import Library
     from index.models import Article
+    index.writer.BATCH_ARTICLES = 200  # so the ingest is killed between batches
     from tests.test_library_crashes import article_text
     articles = [Article(f"Report {{n}}", f"report-{{n}}", article_text(n)) for n in range({ARTICLES})]
     with Library.open(sys.argv[1]) as library:
