@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import background, lookup
+from . import background, lookup, wordnet
 from .analysis import analyze
 from .articles import read_articles, read_bytes, read_html
 from .errors import CitebotError, QuestionError
@@ -48,7 +48,10 @@ class Library:
         library = cls(store, index, workers)
         library._writer.repair(fresh)
         with store.reading() as db:
-            background.warm(library._article_languages(db))
+            languages = library._article_languages(db)
+        background.warm(languages)
+        if "en" in languages and (lexicon := wordnet.installed()) is not None:
+            lexicon.warm()
         return library
 
     def _forget_languages(self) -> None:

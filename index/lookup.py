@@ -36,22 +36,6 @@ def sentences_of_passages(db: sqlite3.Connection, passage_ids: Sequence[int]) ->
     return by_passage
 
 
-def passages_in_collections(
-    db: sqlite3.Connection, passage_ids: Sequence[int], collection_ids: Sequence[int]
-) -> set[int]:
-    """Those of the passages whose article is in one of the collections."""
-    if not passage_ids:
-        return set()
-    # Filtered here, not in SQL: given the collection too, SQLite walks the collection's articles.
-    rows = db.execute(
-        f"SELECT p.id, a.collection_id FROM passages p JOIN articles a ON a.id = p.article_id"
-        f" WHERE p.id IN ({_marks(passage_ids)})",
-        list(passage_ids),
-    )
-    wanted = set(collection_ids)
-    return {passage for passage, collection in rows if collection in wanted}
-
-
 def sentence(db: sqlite3.Connection, sentence_id: int) -> SentenceRow | None:
     values = db.execute(
         "SELECT id, passage_id, position, text, terms, fold_key FROM sentences WHERE id = ?", (sentence_id,)

@@ -53,13 +53,13 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("terms", stored=False, index_option="freq")
     builder.add_unsigned_field("pid", indexed=True, fast=True)
     builder.add_unsigned_field("aid", indexed=True)
-    builder.add_unsigned_field("cid", indexed=True)
+    builder.add_unsigned_field("cid", indexed=True, fast=True)  # fast: searches trimmed to collections read it
     builder.add_integer_field("day", indexed=True, fast=True)
     builder.add_text_field("src", stored=False, index_option="basic")
     return builder.build()
 
 
-SCHEMA_VERSION = "2"  # bump when _schema changes: an index of another version is rebuilt from the store
+SCHEMA_VERSION = "3"  # bump when _schema changes: an index of another version is rebuilt from the store
 SCHEMA_FILE = "citebot-schema"
 
 
@@ -157,9 +157,16 @@ class PassageIndex:
         return self._searcher.terms_with_prefix("terms", prefix, limit=limit)
 
     def search(
-        self, terms: Sequence[str], k: int, filters: Filters | None = None, weighted: Sequence[tuple[str, float]] = ()
+        self,
+        terms: Sequence[str],
+        k: int,
+        filters: Filters | None = None,
+        weighted: Sequence[tuple[str, float]] = (),
+        kept_collections: frozenset[int] | None = None,
     ) -> list[tuple[int, float]]:
-        """The k best passages for these terms (and weighted extra terms), as (passage id, BM25 score)."""
+        """The k best passages for these terms (and weighted extra terms), as (passage id, BM25 score). With
+        `kept_collections`, those of the k in other collections are dropped after the search, so fewer may
+        come back (see retrieve._search)."""
         if not terms or k <= 0:
             return []
         searcher = self._searcher
@@ -172,8 +179,13 @@ class PassageIndex:
         hits = searcher.search(query, limit=k, count=False).hits
         if not hits:
             return []
-        ids = searcher.fast_field_values("pid", [address for _, address in hits])
-        return [(int(pid), float(score)) for (score, _), pid in zip(hits, ids, strict=True)]
+        addresses = [address for _, address in hits]
+        ids = searcher.fast_field_values("pid", addresses)
+        found = [(int(pid), float(score)) for (score, _), pid in zip(hits, ids, strict=True)]
+        if kept_collections is None:
+            return found
+        collections = searcher.fast_field_values("cid", addresses)
+        return [hit for hit, collection in zip(found, collections, strict=True) if collection in kept_collections]
 
     def any_match(self, filters: Filters) -> bool:
         """Whether any passage passes these filters at all (for a hint when nothing was found)."""

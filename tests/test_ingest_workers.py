@@ -37,14 +37,20 @@ def build(path, workers: int) -> list[tuple]:
     return [*rows, *found]
 
 
-def test_workers_split_and_analyse_exactly_as_one_process_does(tmp_path, small_thresholds, monkeypatch):
-    started = []
+@pytest.fixture
+def started(monkeypatch) -> list[list[str]]:
+    """The languages each start of the worker processes was given what Punkt learned of, in order."""
+    starts: list[list[str]] = []
     start = index.workers.PreparePool._executor_for
     monkeypatch.setattr(
         index.workers.PreparePool,
         "_executor_for",
-        lambda pool, params: started.append(sorted(params)) or start(pool, params),
+        lambda pool, params: starts.append(sorted(params)) or start(pool, params),
     )
+    return starts
+
+
+def test_workers_split_and_analyse_exactly_as_one_process_does(tmp_path, small_thresholds, started):
     alone = build(tmp_path / "alone.sqlite3", workers=1)
     assert not started
     together = build(tmp_path / "together.sqlite3", workers=2)
@@ -65,15 +71,8 @@ def _die(chunk):
     os._exit(3)  # as an out-of-memory kill would end it
 
 
-def test_a_bulk_load_fed_in_small_adds_starts_the_workers(tmp_path, small_thresholds, monkeypatch):
+def test_a_bulk_load_fed_in_small_adds_starts_the_workers(tmp_path, small_thresholds, started):
     # As a big folder added a few articles at a time, or the speed bench's chunks split by collection.
-    started = []
-    start = index.workers.PreparePool._executor_for
-    monkeypatch.setattr(
-        index.workers.PreparePool,
-        "_executor_for",
-        lambda pool, params: started.append(sorted(params)) or start(pool, params),
-    )
     corpus = SyntheticCorpus(ARTICLES * 10, seed=7)
     with Library.open(tmp_path / "library.sqlite3", workers=2) as library:
         for first in range(0, ARTICLES, 10):

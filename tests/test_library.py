@@ -8,6 +8,10 @@ import sqlite3
 import pytest
 
 from index import GLOBAL_COLLECTION, Library, LibraryFileError
+from index.models import Article
+
+WELLS = Article("Wells", "wells.md", "Twelve wells were dug in Bamyan.")
+ROADS = Article("Roads", "roads.md", "The road to Bamyan reopened.")
 
 KABUL = """\
 # Prisoner release in Kabul
@@ -135,7 +139,6 @@ def test_lost_search_index_is_rebuilt_from_the_library_file(tmp_path, library):
 
 def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatch):
     from index.ingest import write_all as real_write_all
-    from index.models import Article
 
     before = library.stats()
 
@@ -144,10 +147,7 @@ def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatc
         raise OSError("disk full")
 
     monkeypatch.setattr("index.writer.write_all", write_one_then_fail)
-    articles = [
-        Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
-        Article("Roads", "roads.md", "The road to Bamyan reopened."),
-    ]
+    articles = [WELLS, ROADS]
     with pytest.raises(OSError):
         library.add_articles(articles)
     monkeypatch.undo()
@@ -159,7 +159,6 @@ def test_exception_while_adding_leaves_the_library_as_before(library, monkeypatc
 
 def test_a_batch_that_fails_keeps_the_batches_stored_before_it_searchable(library, monkeypatch):
     from index.ingest import write_all as real_write_all
-    from index.models import Article
 
     monkeypatch.setattr("index.writer.BATCH_ARTICLES", 1)  # one transaction per article
     monkeypatch.setattr("index.writer.INDEX_COMMIT_ARTICLES", 10)  # the index commits only at the end
@@ -170,10 +169,7 @@ def test_a_batch_that_fails_keeps_the_batches_stored_before_it_searchable(librar
         return real_write_all(db, store, prepared, collection)
 
     monkeypatch.setattr("index.writer.write_all", fail_on_roads)
-    articles = [
-        Article("Wells", "wells.md", "Twelve wells were dug in Bamyan."),
-        Article("Roads", "roads.md", "The road to Bamyan reopened."),
-    ]
+    articles = [WELLS, ROADS]
     with pytest.raises(OSError):
         library.add_articles(articles)
     assert library.ask("How many wells were dug in Bamyan?")[0].sentence == "Twelve wells were dug in Bamyan."
@@ -323,7 +319,7 @@ def test_searching_all_but_the_small_collections_finds_what_a_filtered_search_fi
         monkeypatch.setattr(
             index.retrieve,
             "_search",
-            lambda db, idx, terms, count, scope, weighted: idx.search(terms, count, scope.filters, weighted),
+            lambda idx, terms, count, scope, weighted: idx.search(terms, count, scope.filters, weighted),
         )
         assert answers() == fast
         assert sum(map(bool, fast)) >= 20
