@@ -85,9 +85,13 @@ class WordNet:
         """Every word of a part of speech (about 150,000 in all, 10 MB): each index line starts with one; the
         licence lines at the top start with a space."""
         data = self._file(f"index.{pos}")
-        return frozenset(
-            line.split(" ", 1)[0] for line in bytes(data).decode("utf-8", "replace").splitlines() if line[:1] != " "
-        )
+        if not data:
+            return frozenset()
+        # Line by line from the map, not one copy of the whole file. readline moves the map's position, which
+        # nothing else uses (searches call find).
+        data.seek(0)
+        lines = iter(data.readline, b"")
+        return frozenset(line.split(b" ", 1)[0].decode("utf-8", "replace") for line in lines if line[:1] != b" ")
 
     @functools.cache  # noqa: B019
     def _exceptions(self, pos: str) -> dict[str, str]:
