@@ -10,18 +10,16 @@ from dataclasses import dataclass, replace
 from . import lookup
 from .analysis import MAX_QUESTION_CHARS, Token, question_type, tokenize
 from .answers import (
-    NUMBER_IN_TEXT,
     Candidate,
     Scored,
     acronyms_in,
     fold_text,
     is_answer,
     is_further_answer,
-    same_statement,
     score_candidates,
-    statement_of,
 )
 from .background import BACKGROUND_PASSAGES, passage_shares
+from .folding import disagreement, fold, merge_sources
 from .models import Answer, Explanation, Source
 from .query import ParsedQuestion
 from .related import Related, correct_spelling, related_terms
@@ -34,7 +32,6 @@ UNKNOWN_WORD_WEIGHT = 0.5
 NAME_STEM_CHARS = 4  # a name is known when a library word shares its start, all but its last three letters
 NAME_FORMS = 5  # library words sharing that start that are looked at
 UNFILTERED_SHARE = 2  # see _search
-FOLD_CANDIDATES = 60  # sentences ranked below these cannot change which answers are shown, only cost time
 # A follow-up question that says "he", "they", "it" is about whom the previous question and answer named.
 REFERS_BACK = re.compile(
     r"\b(?:he|she|they|him|her|them|his|their|it|its|er|sie|ihn|ihm|il|elle|ils|elles|lui|leur|él|ella|ellos|ellas"
@@ -143,18 +140,18 @@ def find_answers(
     if not scored:
         return Result(hints=parsed.hints)
     articles = lookup.passage_article(db, by_passage)
-    folded = _fold(scored, articles, limit=max(12, k + 1))
+    folded = fold(scored, articles, limit=max(12, k + 1))
     fold_keys = list({s.candidate.row.fold_key for group in folded[:k] for s in group})
     sources = lookup.sources_of_folds(db, fold_keys, scope.collection_ids)
     answers = []
     for rank, group in enumerate(folded[:k]):  # the one after the k-th counts only as the k-th's runner-up
         best = group[0]
         runner_up = folded[rank + 1][0].score if rank + 1 < len(folded) else 0.0
-        group_sources = _merge_sources(*(sources.get(s.candidate.row.fold_key, []) for s in group))
+        group_sources = merge_sources(*(sources.get(s.candidate.row.fold_key, []) for s in group))
         answers.append((best, _answer(best, group_sources, runner_up, articles, terms)))
     if not abstain:
         ranked = [answer for _, answer in answers][:k]
-        return Result(tuple(ranked), None, parsed.hints, _disagreement(ranked))
+        return Result(tuple(ranked), None, parsed.hints, disagreement(ranked))
     top_scored, top = answers[0]
     if _names_unknown(names - top_scored.matched, doc_freq, index, scope.filters) or not is_answer(
         top_scored, terms, names, top.why.margin
@@ -163,7 +160,7 @@ def find_answers(
         closest = top if is_further_answer(top_scored) else None
         return Result(closest=closest, hints=parsed.hints)
     good = [top, *(answer for scored_, answer in answers[1:] if is_further_answer(scored_))][:k]
-    return Result(tuple(good), None, parsed.hints, _disagreement(good))
+    return Result(tuple(good), None, parsed.hints, disagreement(good))
 
 
 def _search(
@@ -244,39 +241,6 @@ def _has_phrases(candidate: Candidate, by_passage: dict, phrases: Sequence[str])
     return all(fold_text(p) in sentence or fold_text(p) in passage for p in phrases)
 
 
-def _fold(scored: list[Scored], articles: dict[int, tuple[int, str, str]], limit: int) -> list[list[Scored]]:
-    """Group sentences that state the same thing (see same_statement). Within equally good groups, the newer
-    article comes first."""
-    groups: list[list[Scored]] = []
-    leads = []  # (article id, statement) of each group's first sentence
-    for item in scored[:FOLD_CANDIDATES]:
-        article = articles[item.candidate.row.passage_id][0]
-        statement = statement_of(item.candidate.row)
-        for group, (other, lead) in zip(groups, leads, strict=True):
-            if same_statement(statement, lead, article != other):
-                group.append(item)
-                break
-        else:
-            groups.append([item])
-            leads.append((article, statement))
-        if len(groups) > limit:
-            break
-    groups.sort(key=lambda g: (-round(g[0].score, 6), _negated_day(articles[g[0].candidate.row.passage_id][2])))
-    return groups
-
-
-def _negated_day(published: str) -> int:
-    return -int(published.replace("-", "")) if published else 0
-
-
-def _merge_sources(*lists: list[Source]) -> tuple[Source, ...]:
-    seen: dict[tuple[str, str], Source] = {}
-    for sources in lists:
-        for source in sources:
-            seen.setdefault((source.collection, source.source), source)
-    return tuple(seen.values())
-
-
 def _answer(best: Scored, sources: tuple[Source, ...], runner_up: float, articles, terms) -> Answer:
     row = best.candidate.row
     language = articles[row.passage_id][1]
@@ -300,27 +264,6 @@ def _answer(best: Scored, sources: tuple[Source, ...], runner_up: float, article
         matched_words=matched_words,
         why=why,
     )
-
-
-def _disagreement(answers: list[Answer]) -> tuple[Answer, Answer] | None:
-    """The top answer and another of the first three, not from the same articles, that matches the question
-    alike but states different numbers (one article says 100 prisoners, the other 300). Two runners-up that
-    differ from each other are not a disagreement about the answer."""
-    if not answers:
-        return None
-    first = answers[0]
-    for second in answers[1:3]:
-        first_articles = {(s.collection, s.source) for s in first.sources}
-        if first_articles == {(s.collection, s.source) for s in second.sources}:
-            continue  # one article giving two numbers is not a disagreement between sources
-        numbers_first = set(NUMBER_IN_TEXT.findall(first.sentence))
-        numbers_second = set(NUMBER_IN_TEXT.findall(second.sentence))
-        if not numbers_first or not numbers_second or numbers_first == numbers_second:
-            continue
-        shared = set(first.why.matched_terms) & set(second.why.matched_terms)
-        if len(shared) >= 2 and abs(first.why.coverage - second.why.coverage) <= 0.2:
-            return first, second
-    return None
 
 
 __all__ = ["Result", "Scope", "find_answers"]
