@@ -110,6 +110,11 @@ class Writer:
         finally:
             if uncommitted:
                 self._commit_index(uncommitted)
+            if len(wanted) >= BATCH_ARTICLES:
+                # The writing connection's page cache (Store.WRITER_CACHE_KB) earns its keep during a big add;
+                # kept after it, it would hold a hundred megabytes of pages nothing reads.
+                with self._write_lock:
+                    self._store.writer.execute("PRAGMA shrink_memory")
         return report
 
     def _known_hashes(self, collection: str, sources: list[str]) -> dict[str, str]:
