@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nltk.tokenize.punkt import PunktParameters
 
@@ -116,48 +116,13 @@ def write(db: sqlite3.Connection, store: Store, prepared: PreparedArticle, colle
     ).fetchone()
     if row and row[1] == prepared.content_hash:
         return Written("unchanged")
-    replaced = []
+    replaced: tuple[int, ...] = ()
     if row:
         db.execute("DELETE FROM articles WHERE id = ?", (row[0],))
         db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (row[0],))
-        replaced.append(row[0])
-    article_id = db.execute(
-        "INSERT INTO articles (collection_id, source, title, url, published, language, content_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            collection_id,
-            article.source,
-            article.title,
-            article.url,
-            article.published,
-            prepared.language,
-            prepared.content_hash,
-        ),
-    ).lastrowid
-    words = article_words(article.source, article.title, article.url)
-    day = day_number(article.published)
-    # Passage ids chosen here (the caller's transaction holds the write lock), so that all the article's rows
-    # go in with two statements rather than one per passage.
-    first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
-    passages = list(enumerate(prepared.passages, first))
-    db.executemany(
-        "INSERT INTO passages (id, article_id, position) VALUES (?, ?, ?)",
-        [(passage_id, article_id, passage_id - first) for passage_id, _ in passages],
-    )
-    db.executemany(
-        "INSERT INTO sentences (passage_id, position, text, terms, fold_key) VALUES (?, ?, ?, ?, ?)",
-        [
-            (passage_id, i, text, terms, key)
-            for passage_id, sentences in passages
-            for i, (text, terms, key) in enumerate(sentences)
-        ],
-    )
-    indexed = [
-        IndexedPassage(passage_id, article_id, collection_id, day, [terms for _, terms, _ in sentences], words)
-        for passage_id, sentences in passages
-    ]
-    db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (article_id,))
-    return Written("added", article_id, tuple(replaced), tuple(indexed))
+        replaced = (row[0],)
+    [written] = _insert(db, collection_id, [prepared])
+    return replace(written, replaced=replaced)
 
 
 def write_all(
@@ -174,7 +139,12 @@ def write_all(
     ).fetchone()
     if stored or len(set(sources)) < len(sources):
         return [write(db, store, item, collection) for item in prepared]
-    # The ids SQLite would give one insert after another: one more than the largest so far.
+    return _insert(db, collection_id, prepared)
+
+
+def _insert(db: sqlite3.Connection, collection_id: int, prepared: Sequence[PreparedArticle]) -> list[Written]:
+    """Insert new articles with their passages and sentences in four statements, with the ids SQLite would give
+    one insert after another (one more than the largest so far): the caller's transaction holds the write lock."""
     article_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
     passage_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
     articles, passages, sentences, written = [], [], [], []
