@@ -49,9 +49,7 @@ class Library:
         library._writer.repair(fresh)
         with store.reading() as db:
             languages = library._article_languages(db)
-        background.warm(languages)
-        if "en" in languages and (lexicon := wordnet.installed()) is not None:
-            lexicon.warm()
+        _warm(languages)
         return library
 
     def _forget_languages(self) -> None:
@@ -100,7 +98,7 @@ class Library:
         if report.added:
             # The library's other languages were warmed when it opened; counting every article's language again
             # after each add would scan the table (3 s over a million passages added a thousand articles at a time).
-            background.warm(sorted(self._writer.written_languages))
+            _warm(sorted(self._writer.written_languages))
         return report
 
     def remove(self, source: str, *, collection: str = GLOBAL_COLLECTION) -> bool:
@@ -265,3 +263,11 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _warm(languages: Sequence[str]) -> None:
+    """Load what questions in these languages look up (word frequencies; WordNet's word lists for English) now,
+    not during the first question: that took 50 ms when a library was opened empty and filled afterwards."""
+    background.warm(languages)
+    if "en" in languages and (lexicon := wordnet.installed()) is not None:
+        lexicon.warm()

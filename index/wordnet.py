@@ -57,9 +57,10 @@ class WordNet:
         return next((c for c in candidates if c and self._offsets(c, pos)), None)
 
     def warm(self) -> None:
-        """Read the lists of words now (a fifth of a second), not during the first questions."""
+        """Read the lists of words and irregular forms now (a fifth of a second), not during the first questions."""
         for pos in PARTS_OF_SPEECH:
             self._lemmas(pos)
+            self._exceptions(pos)
 
     def _offsets(self, lemma: str, pos: str) -> list[int]:
         if lemma not in self._lemmas(pos):

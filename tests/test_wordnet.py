@@ -100,3 +100,15 @@ def test_synonyms_the_library_lacks_or_has_everywhere_are_not_searched(wordnet):
     assert related_terms(["purchas"], "en", words, lambda t: 0, 1_000_000) == []  # never in the library
     assert related_terms(["purchas"], "en", words, lambda t: everywhere(t, 0), 1_000_000) == []  # in 90% of it
     assert related_terms(["purchas"], "de", words, lambda t: 5, 1_000_000) == []  # English only
+
+
+def test_the_word_lists_are_read_when_english_articles_arrive_not_at_the_first_question(wordnet):
+    from index.wordnet import PARTS_OF_SPEECH
+
+    WordNet._lemmas.cache_clear()
+    with Library.open(":memory:") as library:  # empty: nothing English to warm for yet
+        assert WordNet._lemmas.cache_info().currsize == 0
+        library.add_text("Die Mühle gehört dem Rat der Stadt.", title="Mühle", source="muehle.md")
+        assert WordNet._lemmas.cache_info().currsize == 0
+        library.add_text("The council bought the mill from the Brandt family.", title="Mill", source="mill.md")
+        assert WordNet._lemmas.cache_info().currsize == len(PARTS_OF_SPEECH)
