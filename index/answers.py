@@ -258,18 +258,20 @@ def same_statement(first: Statement, second: Statement, different_articles: bool
         return True
     if not different_articles:
         return False
-    a, b = first.folded, second.folded
-    shorter, longer = sorted((a, b), key=len)
+    shorter, longer = first.folded, second.folded
+    if len(shorter) > len(longer):
+        shorter, longer = longer, shorter
     if len(shorter) > 40 and shorter in longer:
         return True
     if first.numbers != second.numbers:
         return False  # the same words around other numbers are a different statement (1,200 ships, 1,450 ships)
-    overlap = len(first.terms & second.terms) / max(len(first.terms | second.terms), 1)
+    shared = len(first.terms & second.terms)
+    overlap = shared / max(len(first.terms) + len(second.terms) - shared, 1)
     if first.numbers and overlap >= SAME_NUMBERS_OVERLAP:
         return True
     if overlap < MIN_CLAUSE_OVERLAP:
         return False  # cheap: sentences this different cannot share a clause that is half of either
-    words_a, words_b = a.split(), b.split()
+    words_a, words_b = shorter.split(), longer.split()
     match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match()
     return match.size >= SHARED_CLAUSE_WORDS and match.size * 2 >= min(len(words_a), len(words_b))
 

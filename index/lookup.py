@@ -43,17 +43,25 @@ def sentence(db: sqlite3.Connection, sentence_id: int) -> SentenceRow | None:
     return _row(values) if values else None
 
 
-def passage_article(db: sqlite3.Connection, passage_ids: Iterable[int]) -> dict[int, tuple[int, str, str]]:
-    """passage id → (article id, article language, published or '')."""
-    ids = list(set(passage_ids))
-    if not ids:
-        return {}
-    rows = db.execute(
-        f"SELECT p.id, a.id, a.language, coalesce(a.published, '') FROM passages p"
-        f" JOIN articles a ON a.id = p.article_id WHERE p.id IN ({_marks(ids)})",
-        ids,
-    )
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+def sentences_and_articles(
+    db: sqlite3.Connection, passage_ids: Sequence[int]
+) -> tuple[dict[int, list[SentenceRow]], dict[int, tuple[int, str, str]]]:
+    """Each passage's sentences in order, and its article: passage id → (article id, language, published or
+    ''). One query for both: a question reads them for every passage it looks at."""
+    by_passage: dict[int, list[SentenceRow]] = defaultdict(list)
+    articles: dict[int, tuple[int, str, str]] = {}
+    if not passage_ids:
+        return by_passage, articles
+    for *values, article_id, language, published in db.execute(
+        f"SELECT s.id, s.passage_id, s.position, s.text, s.terms, s.fold_key, p.article_id, a.language,"
+        f" coalesce(a.published, '') FROM sentences s JOIN passages p ON p.id = s.passage_id"
+        f" JOIN articles a ON a.id = p.article_id"
+        f" WHERE s.passage_id IN ({_marks(passage_ids)}) ORDER BY s.passage_id, s.position",
+        list(passage_ids),
+    ):
+        by_passage[values[1]].append(_row(values))
+        articles[values[1]] = (article_id, language, published)
+    return by_passage, articles
 
 
 def sources_of_folds(

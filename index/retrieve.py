@@ -27,7 +27,7 @@ from .scoring import lucene_idf
 from .search import Filters, PassageIndex
 
 # Candidate sentences come from this many of the best passages (8 to 24 rank alike on the public sets).
-PASSAGES_TO_READ = 12
+PASSAGES_TO_READ = 8
 UNKNOWN_WORD_WEIGHT = 0.5
 NAME_STEM_CHARS = 4  # a name is known when a library word shares its start, all but its last three letters
 NAME_FORMS = 5  # library words sharing that start that are looked at
@@ -117,7 +117,7 @@ def find_answers(
         return UNKNOWN_WORD_WEIGHT * idf(term, 1)
 
     scores = dict(hits)
-    by_passage = lookup.sentences_of_passages(db, list(scores))
+    by_passage, articles = lookup.sentences_and_articles(db, list(scores))
     candidates = []
     for passage_id, rows in by_passage.items():
         for i, row in enumerate(rows):
@@ -139,7 +139,6 @@ def find_answers(
         scored = [s for s in scored if _has_phrases(s.candidate, by_passage, parsed.phrases)]
     if not scored:
         return Result(hints=parsed.hints)
-    articles = lookup.passage_article(db, by_passage)
     folded = fold(scored, articles, limit=max(12, k + 1))
     fold_keys = list({s.candidate.row.fold_key for group in folded[:k] for s in group})
     sources = lookup.sources_of_folds(db, fold_keys, scope.collection_ids)

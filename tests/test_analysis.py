@@ -268,6 +268,16 @@ def test_ascii_text_is_split_into_words_as_the_full_pattern_splits_it(pieces):
     assert _ASCII_TOKEN_RE.findall(text) == _TOKEN_RE.findall(text)
 
 
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="abcxyzABCXYZ0189", min_size=1, max_size=12), st.sampled_from([*SUPPORTED, "und"]))
+def test_plain_ascii_words_take_a_shortcut_to_the_same_terms(word, language):
+    from index.analysis import _any_spans, _code, _fold, _spans, language_config
+
+    code = _code(language)
+    assert _fold(word) == word.lower()  # what _word_term's shortcut takes for granted
+    assert _spans(word, code) == _any_spans(word, code, language_config(code))
+
+
 def test_english_irregular_forms_are_analysed_as_their_base_form():
     assert analyze("wrote written writes writing") == ["write"] * 4
     assert analyze("The team won; teams win") == ["team", "win", "team", "win"]
