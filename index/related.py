@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import wordnet
-from .analysis import analyze
+from .analysis import Token, analyze
 
 RELATED_WEIGHT = 0.6  # a related word is weaker evidence than the asker's own word
 SYNONYM_WEIGHT = 0.3  # WordNet's synonyms of a word's commonest sense: often right, sometimes another sense
+JOINED_WEIGHT = 0.5  # per word of the two: the joined word counts once, as the asker's own
 # A synonym in more passages than this adds almost nothing to a score (its IDF is low) but costs the search a
 # long posting list: left out. The cap only binds in big libraries (1,000 passages, or 1% of them).
 MAX_SYNONYM_PASSAGES = 1_000
@@ -51,6 +53,20 @@ def correct_spelling(
         best = max(((vocabulary_words[i][1], word) for word, _, i in near), default=None)
         corrected.append(best[1] if best else term)
     return corrected
+
+
+def joined_terms(tokens: Sequence[Token], language: str, doc_freq: Callable[[str], int]) -> list[Related]:
+    """Two words of the question that the library writes as one ("Sky Drive" for SkyDrive, "data base",
+    "web site"): the joined word is looked for as the asker's own, standing for both, at half weight for each
+    so that together they count once."""
+    related = []
+    for first, second in pairwise(tokens):
+        if not (first.term and second.term) or first.end + 1 != second.start:
+            continue  # a stopword, or not side by side with one space between
+        joined = analyze(first.surface + second.surface, language)
+        if len(joined) == 1 and joined[0] not in (first.term, second.term) and doc_freq(joined[0]) > 0:
+            related += [Related(joined[0], first.term, JOINED_WEIGHT), Related(joined[0], second.term, JOINED_WEIGHT)]
+    return related
 
 
 def related_terms(

@@ -404,3 +404,17 @@ def test_a_follow_up_that_says_he_is_about_whom_the_previous_question_and_answer
         assert library.ask("When did he arrive in Kabul?")[0].sentence.startswith("Ghani arrived")  # no context
         # A question that names its own subject is not steered by the previous one.
         assert library.ask("When did the president arrive?", previous=previous)[0].sentence.startswith("Ghani")
+
+
+def test_two_words_the_articles_write_as_one_are_found_as_one(monkeypatch):
+    text = (
+        "Microsoft agreed to rename its SkyDrive storage service to OneDrive.\n\n"
+        "Sky launched a cinema tour.\n\nThe storage service kept its prices."
+    )
+    with Library.open(":memory:") as library:
+        library.add_text(text, title="Storage", source="storage.md")
+        [answer, *_] = library.ask("What did Microsoft rename Sky Drive to?")
+        assert answer.sentence.startswith("Microsoft agreed to rename its SkyDrive")
+        assert library.ask("What did Microsoft rename the Sky Diver to?") == []  # no "skydiver": Diver is unknown
+        monkeypatch.setattr("index.retrieve.joined_terms", lambda *args: [])
+        assert library.ask("What did Microsoft rename Sky Drive to?") == []  # "Drive" unknown: refused
