@@ -37,20 +37,25 @@ def correct_spelling(
     terms: Sequence[str], doc_freq: Callable[[str], int], vocabulary: Callable[[str], list[tuple[str, int]]]
 ) -> list[str]:
     """Replace each term the library never saw by the most frequent library term one edit away (two for
-    long words) sharing its first two letters: "afganistan" → "afghanistan". Edits are Damerau-Levenshtein's
-    restricted form (an adjacent swap counts one), counted by rapidfuzz in C: a library's vocabulary under
-    one two-letter start runs to thousands of words."""
+    long words) sharing its first two letters: "afganistan" → "afghanistan"; failing that, starting with its
+    first and third letters, for a slip at the second: "muontain" → "mountain", "argricultural" → "agricultural".
+    Edits are Damerau-Levenshtein's restricted form (an adjacent swap counts one), counted by rapidfuzz in C:
+    a library's vocabulary under one two-letter start runs to thousands of words."""
     corrected = []
     for term in terms:
         if len(term) < MIN_CORRECTABLE or not term.isalpha() or doc_freq(term) > 0:
             corrected.append(term)
             continue
         allowed = 1 if len(term) < 8 else 2
-        vocabulary_words = vocabulary(term[:2])
-        near = process.extract(
-            term, [word for word, _ in vocabulary_words], scorer=OSA.distance, score_cutoff=allowed, limit=None
-        )
-        best = max(((vocabulary_words[i][1], word) for word, _, i in near), default=None)
+        best = None
+        for start in dict.fromkeys((term[:2], term[0] + term[2])):
+            vocabulary_words = vocabulary(start)
+            near = process.extract(
+                term, [word for word, _ in vocabulary_words], scorer=OSA.distance, score_cutoff=allowed, limit=None
+            )
+            best = max(((vocabulary_words[i][1], word) for word, _, i in near), default=None)
+            if best:
+                break
         corrected.append(best[1] if best else term)
     return corrected
 

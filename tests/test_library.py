@@ -418,3 +418,21 @@ def test_two_words_the_articles_write_as_one_are_found_as_one(monkeypatch):
         assert library.ask("What did Microsoft rename the Sky Diver to?") == []  # no "skydiver": Diver is unknown
         monkeypatch.setattr("index.retrieve.joined_terms", lambda *args: [])
         assert library.ask("What did Microsoft rename Sky Drive to?") == []  # "Drive" unknown: refused
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Which gauge did the railway choose?", "gauge"),
+        ("What did the railway choose for the muontain line?", "mountain"),  # letters 2 and 3 swapped
+        ("Which railway did the argricultural region choose?", "agricultural"),  # a letter too many at 2
+    ],
+)
+def test_a_slip_at_the_second_letter_is_corrected_too(question, word):
+    text = (
+        "The railway chose a narrow gauge for the mountain line.\n\n"
+        "The agricultural region chose the coastal railway.\n\nThe railway chose a new logo in spring."
+    )
+    with library_of(text) as library:
+        [answer, *_] = library.ask(question)
+        assert word in answer.matched_words
