@@ -100,10 +100,6 @@ _ACRONYM = f"{_LETTER}(?:\\.{_LETTER})+(?!{_LETTER_OR_DIGIT})\\.?"
 # One pass of one compiled pattern finds every word: a CJK character, a dotted acronym, or words joined
 # by apostrophes, hyphens and number separators.
 _TOKEN_RE = re.compile(f"(?=[^\\W_])[{_CJK}]|{_ACRONYM}|{_WORD}(?:{_CONNECTOR}{_WORD})*")
-# The same pattern for text that is all ASCII (most English text): no marks, no CJK, and twice as fast.
-_ASCII_TOKEN_RE = re.compile(
-    r"[A-Za-z](?:\.[A-Za-z])+(?![A-Za-z0-9])\.?|[A-Za-z0-9]+(?:(?:['\-]|(?<=\d)[.,](?=\d))[A-Za-z0-9]+)*"
-)
 _CJK_RE = re.compile(f"[{_CJK}]")
 _ACRONYM_RE = re.compile(_ACRONYM)
 _HYPHENATED_PART_RE = re.compile("[^-\u2010\u2011]+")
@@ -135,8 +131,13 @@ def analyze(text: str, language: str = "en") -> list[str]:
     - each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
     - words longer than 40 characters, emoji and punctuation give no term.
     """
-    surfaces = (_ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE).findall(text)
-    return list(itertools.chain.from_iterable(map(_surface_terms, surfaces, itertools.repeat(_code(language)))))
+    code = _code(language)
+    known = _PIECE_TERMS.get(code) or _PIECE_TERMS.setdefault(code, {})
+    pieces = text.split(" ")
+    try:  # every piece seen before: dict lookups in C, the common case
+        return list(itertools.chain.from_iterable(map(known.__getitem__, pieces)))
+    except KeyError:
+        return _learn_pieces(pieces, code, known)
 
 
 def analyze_question(text: str) -> tuple[str, list[str]]:
@@ -200,9 +201,33 @@ def _fold(text: str) -> str:
     return normalize(text).casefold().replace("ё", "е")  # Russian writes ё as е as often as not
 
 
-# Surfaces repeat (Zipf): caching their terms is what makes a million tokens a second possible. Articles
-# go through analyze(), so its cache is the big one (about 40 MB when full); tokenize() serves questions.
-@functools.lru_cache(maxsize=1 << 17)
+# Words repeat (Zipf): remembering the terms of each piece of text between spaces ("said.", "Kabul's") is what
+# makes millions of tokens a second possible. No match of _TOKEN_RE holds a space or looks past one, so a text's
+# terms are its pieces' terms in order. Articles go through analyze(), so its cache is the big one (about 40 MB
+# when full, then emptied: a huge library must not grow it without limit); tokenize() serves questions.
+MAX_CACHED_PIECES = 1 << 17
+_PIECE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {}  # language code → piece → its terms
+
+
+def _learn_pieces(pieces: list[str], code: str, known: dict[str, tuple[str, ...]]) -> list[str]:
+    """The terms of the pieces, remembering those of the short ones not seen before."""
+    if sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
+        for cache in _PIECE_TERMS.values():
+            cache.clear()
+    terms: list[str] = []
+    for piece in pieces:
+        piece_terms = known.get(piece)
+        if piece_terms is None:
+            piece_terms = tuple(
+                itertools.chain.from_iterable(_surface_terms(s, code) for s in _TOKEN_RE.findall(piece))
+            )
+            if len(piece) <= MAX_TERM_CHARS:  # a longer one is seldom seen twice (a Chinese sentence is one piece)
+                known[piece] = piece_terms
+        terms.extend(piece_terms)
+    return terms
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def _surface_terms(surface: str, code: str) -> tuple[str, ...]:
     return tuple(term for _, _, term in _spans(surface, code) if term)
 

@@ -259,13 +259,28 @@ def test_any_question_can_be_analysed_and_typed(text):
     assert question_type(text) in {None, "count", "what_is", "when", "who", "where", "why", "yesno"}
 
 
-@settings(deadline=None, max_examples=500)
-@given(st.lists(st.sampled_from([*"aZ19 .,'-_", "U.S.", "e.g.", "3.5", "1,000", "x-y", "don't", "Q."]), max_size=20))
-def test_ascii_text_is_split_into_words_as_the_full_pattern_splits_it(pieces):
-    from index.analysis import _ASCII_TOKEN_RE, _TOKEN_RE
+# analyze() cuts text at spaces and remembers each piece's terms: they must be the terms the piece has inside the
+# whole text, whatever stands on either side of a space (a no-break space, a number, an acronym, an apostrophe).
+SPACED = [*TRICKY, " ", " ", "  ", "U.S.", "5", "000", "1.", "e-", "'s", "l'", "COVID-19", "日本", "Straße", "ⅰ"]
 
-    text = "".join(pieces)
-    assert _ASCII_TOKEN_RE.findall(text) == _TOKEN_RE.findall(text)
+
+@settings(deadline=None, max_examples=500)  # no timing asserts: the first example loads models
+@given(st.lists(st.sampled_from(SPACED), max_size=30).map("".join), st.sampled_from([*SUPPORTED, "und", "zh"]))
+def test_analyze_gives_the_terms_of_tokenize_for_text_cut_at_spaces(text, language):
+    expected = [t.term for t in tokenize(text, language) if t.term]
+    assert analyze(text, language) == expected
+    assert analyze(text, language) == expected  # again, from what the first call remembered
+
+
+def test_remembered_terms_are_forgotten_when_too_many_and_terms_stay_the_same(monkeypatch):
+    import index.analysis
+
+    monkeypatch.setattr(index.analysis, "MAX_CACHED_PIECES", 50)
+    for number in range(300):
+        text = f"Word{number} said. Kabul's {number} 5\u00a0{number:03d}"
+        assert analyze(text) == [t.term for t in tokenize(text) if t.term]
+        assert analyze(text, "de") == [t.term for t in tokenize(text, "de") if t.term]
+        assert sum(map(len, index.analysis._PIECE_TERMS.values())) <= 50 + len(text.split(" "))
 
 
 def test_english_irregular_forms_are_analysed_as_their_base_form():
