@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from nltk.tokenize.punkt import PunktParameters
 
 from .analysis import analyze
-from .answers import fold_text
+from .answers import fold_sentence
 from .languages import detect_language
 from .models import Article, Source
 from .passages import SentenceSplitter, split_passages
@@ -51,7 +51,7 @@ def content_hash(article: Article) -> str:
 
 
 def fold_key(sentence: str) -> int:
-    digest = hashlib.blake2b(fold_text(sentence).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    digest = hashlib.blake2b(fold_sentence(sentence).encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
