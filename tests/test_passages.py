@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nltk.data
 import pytest
 from hypothesis import given, settings
@@ -56,6 +58,17 @@ def test_whitespace_inside_a_passage_becomes_single_spaces():
 
 def test_no_break_spaces_holding_a_number_together_are_kept():
     assert split_passages("About 5\u00a0000 troops.") == ["About 5\u00a0000 troops."]
+
+
+SPACES = [*"a. \t\r\x0b\x0c\x1c\x1f\x85\u00a0\u202f\u2009\u2028\u3000\u200bé5"]
+
+
+@given(st.text(alphabet=st.sampled_from(SPACES), max_size=40) | st.text(max_size=40))
+def test_whitespace_runs_become_one_space_except_no_break_and_thin_spaces(text):
+    from index.passages import _single_spaced
+
+    # The rule as first written, with a regular expression.
+    assert _single_spaced(text) == re.sub(r"[^\S\u00a0\u202f\u2009]+", " ", text).strip()
 
 
 def test_empty_text_has_no_passages():
