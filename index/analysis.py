@@ -203,9 +203,10 @@ def _fold(text: str) -> str:
 
 # Words repeat (Zipf): remembering the terms of each piece of text between spaces ("said.", "Kabul's") is what
 # makes millions of tokens a second possible. No match of _TOKEN_RE holds a space or looks past one, so a text's
-# terms are its pieces' terms in order. Articles go through analyze(), so its cache is the big one (about 40 MB
-# when full, then emptied: a huge library must not grow it without limit); tokenize() serves questions.
-MAX_CACHED_PIECES = 1 << 17
+# terms are its pieces' terms in order. Articles go through analyze(), so its cache is the big one: room for the
+# pieces of a million English passages (about 170,000; 50 MB when full, then emptied: a huge library must not
+# grow it without limit). tokenize() serves questions.
+MAX_CACHED_PIECES = 1 << 18
 _PIECE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {}  # language code → piece → its terms
 
 
