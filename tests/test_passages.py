@@ -162,6 +162,15 @@ def test_chinese_and_japanese_split_at_their_full_stops():
     assert split_sentences("他说：“我们会赢。”然后他走了。", "zh") == ["他说：“我们会赢。”", "然后他走了。"]
 
 
+@pytest.mark.parametrize("stop", ["。", "！", "？", "．"])
+def test_each_full_width_stop_ends_a_sentence_with_or_without_a_space_after_it(stop):
+    assert split_sentences(f"第一句{stop}第二句{stop} 第三句{stop}", "zh") == [
+        f"第一句{stop}",
+        f"第二句{stop}",
+        f"第三句{stop}",
+    ]
+
+
 def test_corpus_sentences_are_whole_and_verbatim(corpus_dir):
     splitter = SentenceSplitter("en")
     texts = [path.read_text(encoding="utf-8") for path in sorted(corpus_dir.glob("*.txt"))]
@@ -268,6 +277,16 @@ def _nltk_tokenizer(splitter: SentenceSplitter) -> PunktSentenceTokenizer:
 @settings(deadline=None, max_examples=300)
 @given(st.lists(st.sampled_from(PUNKT_PIECES), max_size=40).map("".join), st.sampled_from(["en", "de"]))
 def test_sentence_spans_are_the_ones_nltks_punkt_gives(text, language):
+    splitter = SentenceSplitter(language)
+    assert list(splitter._current_tokenizer().span_tokenize(text)) == list(
+        _nltk_tokenizer(splitter).span_tokenize(text)
+    )
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from(PUNKT_PIECES), max_size=40).map("".join), st.sampled_from(["en", "de"]))
+def test_sentence_spans_of_single_spaced_text_are_the_ones_nltks_punkt_gives(text, language):
+    text = text.replace("\n", " ").replace("\t", " ")  # spaces the only whitespace, as split_passages gives
     splitter = SentenceSplitter(language)
     assert list(splitter._current_tokenizer().span_tokenize(text)) == list(
         _nltk_tokenizer(splitter).span_tokenize(text)
