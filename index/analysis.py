@@ -203,34 +203,31 @@ def _fold(text: str) -> str:
 
 # Words repeat (Zipf): remembering the terms of each piece of text between spaces ("said.", "Kabul's") is what
 # makes millions of tokens a second possible. No match of _TOKEN_RE holds a space or looks past one, so a text's
-# terms are its pieces' terms in order. Articles go through analyze(), so its cache is the big one: room for the
-# pieces of a million English passages (about 170,000; 50 MB when full, then emptied: a huge library must not
-# grow it without limit). tokenize() serves questions.
+# terms are its pieces' terms in order; a match is a piece of its own, with the same terms. Room for the pieces of
+# a million English passages (about 170,000 a process; 50 MB when full, then emptied: a huge library must not
+# grow it without limit).
 MAX_CACHED_PIECES = 1 << 18
 _PIECE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {}  # language code → piece → its terms
 
 
 def _learn_pieces(pieces: list[str], code: str, known: dict[str, tuple[str, ...]]) -> list[str]:
-    """The terms of the pieces, remembering those of the short ones not seen before."""
     if sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
         for cache in _PIECE_TERMS.values():
             cache.clear()
-    terms: list[str] = []
-    for piece in pieces:
-        piece_terms = known.get(piece)
-        if piece_terms is None:
-            piece_terms = tuple(
-                itertools.chain.from_iterable(_surface_terms(s, code) for s in _TOKEN_RE.findall(piece))
-            )
-            if len(piece) <= MAX_TERM_CHARS:  # a longer one is seldom seen twice (a Chinese sentence is one piece)
-                known[piece] = piece_terms
-        terms.extend(piece_terms)
+    return [term for piece in pieces for term in _piece_terms(piece, code, known)]
+
+
+def _piece_terms(piece: str, code: str, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    terms = known.get(piece)
+    if terms is None:
+        words = _TOKEN_RE.findall(piece)
+        if words == [piece]:
+            terms = tuple(term for _, _, term in _spans(piece, code) if term)
+        else:  # the words of a new piece are remembered too: "Kabul." is new, "Kabul" seldom is
+            terms = tuple(term for word in words for term in _piece_terms(word, code, known))
+        if len(piece) <= MAX_TERM_CHARS:  # a longer one is seldom seen twice (a Chinese sentence is one piece)
+            known[piece] = terms
     return terms
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _surface_terms(surface: str, code: str) -> tuple[str, ...]:
-    return tuple(term for _, _, term in _spans(surface, code) if term)
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -272,6 +272,16 @@ def test_analyze_gives_the_terms_of_tokenize_for_text_cut_at_spaces(text, langua
     assert analyze(text, language) == expected  # again, from what the first call remembered
 
 
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(SPACED), max_size=30).map("".join) | st.text(max_size=60))
+def test_a_word_found_in_a_text_is_found_whole_on_its_own(text):
+    # What lets analyze() remember a word's terms as those of a piece that is just the word.
+    from index.analysis import _TOKEN_RE
+
+    for word in _TOKEN_RE.findall(text):
+        assert _TOKEN_RE.findall(word) == [word]
+
+
 def test_remembered_terms_are_forgotten_when_too_many_and_terms_stay_the_same(monkeypatch):
     import index.analysis
 
