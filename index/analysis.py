@@ -136,8 +136,13 @@ def analyze(text: str, language: str = "en") -> list[str]:
     pieces = text.split(" ")
     try:  # every piece seen before: dict lookups in C, the common case
         return list(itertools.chain.from_iterable(map(known.__getitem__, pieces)))
-    except KeyError:
-        return _learn_pieces(pieces, code, known)
+    except KeyError:  # some piece is new
+        if sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
+            _PIECE_TERMS.clear()  # a huge library must not grow it without limit
+        terms: list[str] = []
+        for piece, piece_terms in zip(pieces, map(known.get, pieces), strict=True):
+            terms.extend(_piece_terms(piece, code, known) if piece_terms is None else piece_terms)
+        return terms
 
 
 def analyze_question(text: str) -> tuple[str, list[str]]:
@@ -198,30 +203,25 @@ def _stemmer(name: str) -> Callable[[str], str]:
 
 
 def _fold(text: str) -> str:
+    if text.isascii() and "\x00" not in text:
+        return text.lower()  # what normalize() and casefold() make of it, faster
     return normalize(text).casefold().replace("ё", "е")  # Russian writes ё as е as often as not
 
 
 # Words repeat (Zipf): remembering the terms of each piece of text between spaces ("said.", "Kabul's") is what
 # makes millions of tokens a second possible. No match of _TOKEN_RE holds a space or looks past one, so a text's
-# terms are its pieces' terms in order; a match is a piece of its own, with the same terms. Room for the pieces of
-# a million English passages (about 170,000 a process; 50 MB when full, then emptied: a huge library must not
-# grow it without limit).
+# terms are its pieces' terms in order; and a match is a piece of its own, with the same terms. Emptied when full
+# (45 MB): a worker's half of a million synthetic English passages has about 170,000 pieces.
 MAX_CACHED_PIECES = 1 << 18
 _PIECE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {}  # language code → piece → its terms
-
-
-def _learn_pieces(pieces: list[str], code: str, known: dict[str, tuple[str, ...]]) -> list[str]:
-    if sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
-        for cache in _PIECE_TERMS.values():
-            cache.clear()
-    return [term for piece in pieces for term in _piece_terms(piece, code, known)]
 
 
 def _piece_terms(piece: str, code: str, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     terms = known.get(piece)
     if terms is None:
-        words = _TOKEN_RE.findall(piece)
-        if words == [piece]:
+        if piece.isalpha() and piece.isascii():  # most words: no number, hyphen or dot for _spans to look at
+            terms = tuple(filter(None, [_word_term(piece, code, language_config(code))]))
+        elif (words := _TOKEN_RE.findall(piece)) == [piece]:
             terms = tuple(term for _, _, term in _spans(piece, code) if term)
         else:  # the words of a new piece are remembered too: "Kabul." is new, "Kabul" seldom is
             terms = tuple(term for word in words for term in _piece_terms(word, code, known))
@@ -246,11 +246,12 @@ def _spans(surface: str, code: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for start, end in parts:
         spans.extend(_part_spans(surface[start:end], start, code, config))
-    texts = [surface[start:end] for start, end in parts]
-    joinable = any(len(t) <= 2 or any(c.isdigit() for c in t) for t in texts)
-    if len(parts) > 1 and joinable and not texts[0][0].isdigit() and not _SEPARATOR_RE.search(surface):
-        # Written joined as often as not: "COVID19", "email".
-        spans.append((0, len(surface), _word_term("".join(texts), code, config)))
+    if len(parts) > 1:
+        texts = [surface[start:end] for start, end in parts]
+        joinable = any(len(t) <= 2 or any(map(str.isdigit, t)) for t in texts)
+        if joinable and not texts[0][0].isdigit() and not _SEPARATOR_RE.search(surface):
+            # Written joined as often as not: "COVID19", "email".
+            spans.append((0, len(surface), _word_term("".join(texts), code, config)))
     return tuple(spans)
 
 
@@ -282,7 +283,7 @@ def _word_term(raw: str, code: str, config: LanguageConfig) -> str | None:
         return None
     if word.isdigit():
         return word.lstrip("0") or "0"
-    if any(c.isdigit() for c in word):
+    if any(map(str.isdigit, word)):
         return word
     is_acronym = len(raw) > 1 and raw.isupper()
     if not is_acronym:

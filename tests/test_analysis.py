@@ -262,6 +262,7 @@ def test_any_question_can_be_analysed_and_typed(text):
 # analyze() cuts text at spaces and remembers each piece's terms: they must be the terms the piece has inside the
 # whole text, whatever stands on either side of a space (a no-break space, a number, an acronym, an apostrophe).
 SPACED = [*TRICKY, " ", " ", "  ", "U.S.", "5", "000", "1.", "e-", "'s", "l'", "COVID-19", "日本", "Straße", "ⅰ"]
+SPACED += ["The", "WHO", "US", "us", "wrote", "Wrote", "said", "Kabul", "ab"]  # plain words take a shortcut
 
 
 @settings(deadline=None, max_examples=500)  # no timing asserts: the first example loads models
@@ -291,6 +292,13 @@ def test_remembered_terms_are_forgotten_when_too_many_and_terms_stay_the_same(mo
         assert analyze(text) == [t.term for t in tokenize(text) if t.term]
         assert analyze(text, "de") == [t.term for t in tokenize(text, "de") if t.term]
         assert sum(map(len, index.analysis._PIECE_TERMS.values())) <= 50 + len(text.split(" "))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_folds_as_normalize_and_casefold_fold_it(text):
+    from index.analysis import _fold
+
+    assert _fold(text) == normalize(text).casefold()
 
 
 def test_english_irregular_forms_are_analysed_as_their_base_form():
