@@ -277,7 +277,8 @@ def same_statement(first: Statement, second: Statement, different_articles: bool
 def fold_sentence(sentence: str) -> str:
     """What two sentences share when they are "the same": case, quotes, spacing and end punctuation aside."""
     folded = sentence.casefold()
-    for quote in _QUOTES:  # replace() only where one is: a regex or str.translate would walk every character
+    # replace() only where one is: a regex or str.translate would walk every character.
+    for quote in "\"'" if folded.isascii() else _QUOTES:
         if quote in folded:
             folded = folded.replace(quote, "")
     # str.split() splits at exactly the characters a regex's \s matches (those for which str.isspace() holds).
