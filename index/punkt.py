@@ -200,5 +200,8 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _starts_lowercase(text: str, start: int) -> bool:
+    first = text[start : start + 1]
+    if first.isalnum():  # the letter _FIRST_LETTER_RE would find, found without it
+        return first.islower()
     match = _FIRST_LETTER_RE.match(text, start)
     return bool(match) and match.group(1).islower()

@@ -72,13 +72,13 @@ class Tokenizer(PunktSentenceTokenizer):
     def text_contains_sentbreak(self, text: str) -> bool:
         # Most contexts are plain, and answering them here, as Punkt's first and second pass would, makes
         # splitting several times faster; anything else goes through Punkt itself.
-        if _MARK_BREAK_RE.fullmatch(text):
-            return True
-        plain = _WORD_PERIOD_RE.fullmatch(text)
+        plain = _WORD_PERIOD_RE.fullmatch(text)  # the commonest, looked at first
         if plain:
             word = plain.group(1).lower()
             if word not in self._abbreviations and word not in self._collocation_heads:
                 return True
+        if _MARK_BREAK_RE.fullmatch(text):
+            return True
         decision = self._decisions.get(text)
         if decision is None:
             if len(self._decisions) >= 100_000:

@@ -117,6 +117,14 @@ def test_question_in_quotes_followed_by_lowercase_attribution_is_one_sentence():
     assert split_sentences("“Will you stay?” he asked. She nodded.") == ["“Will you stay?” he asked.", "She nodded."]
 
 
+@given(st.text(alphabet=st.sampled_from([*'aZ1_ßǅ² \n"“«(¿-.']), max_size=6) | st.text(max_size=6), st.integers(0, 6))
+def test_a_sentence_starts_lowercase_when_its_first_letter_after_quotes_and_brackets_does(text, start):
+    from index.punkt import _FIRST_LETTER_RE, _starts_lowercase
+
+    match = _FIRST_LETTER_RE.match(text, start)  # the rule as written, without the shortcut for a plain letter
+    assert _starts_lowercase(text, start) == (bool(match) and match.group(1).islower())
+
+
 def test_abbreviations_and_decimals_do_not_end_sentences():
     assert split_sentences("U.S. forces left.") == ["U.S. forces left."]
     assert split_sentences("Dr. Smith arrived on Jan. 5. He spoke.") == ["Dr. Smith arrived on Jan. 5.", "He spoke."]
