@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import threading
 import unicodedata
@@ -131,18 +130,21 @@ def analyze(text: str, language: str = "en") -> list[str]:
     - each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
     - words longer than 40 characters, emoji and punctuation give no term.
     """
+    return joined_terms(text, language).split()
+
+
+def joined_terms(text: str, language: str = "en") -> str:
+    """The terms of analyze(text, language) joined by spaces, as the store keeps them."""
     code = _code(language)
     known = _PIECE_TERMS.get(code) or _PIECE_TERMS.setdefault(code, {})
     pieces = text.split(" ")
     try:  # every piece seen before: dict lookups in C, the common case
-        return list(itertools.chain.from_iterable(map(known.__getitem__, pieces)))
+        return " ".join(filter(None, map(known.__getitem__, pieces)))
     except KeyError:  # some piece is new
         if sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
             _PIECE_TERMS.clear()  # a huge library must not grow it without limit
-        terms: list[str] = []
-        for piece, piece_terms in zip(pieces, map(known.get, pieces), strict=True):
-            terms.extend(_piece_terms(piece, code, known) if piece_terms is None else piece_terms)
-        return terms
+        found = zip(pieces, map(known.get, pieces), strict=True)
+        return " ".join(filter(None, [_piece_terms(p, code, known) if t is None else t for p, t in found]))
 
 
 def analyze_question(text: str) -> tuple[str, list[str]]:
@@ -211,20 +213,20 @@ def _fold(text: str) -> str:
 # Words repeat (Zipf): remembering the terms of each piece of text between spaces ("said.", "Kabul's") is what
 # makes millions of tokens a second possible. No match of _TOKEN_RE holds a space or looks past one, so a text's
 # terms are its pieces' terms in order; and a match is a piece of its own, with the same terms. Emptied when full
-# (45 MB): a worker's half of a million synthetic English passages has about 170,000 pieces.
+# (about 33 MB): a worker's half of a million synthetic English passages has about 170,000 pieces.
 MAX_CACHED_PIECES = 1 << 18
-_PIECE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {}  # language code → piece → its terms
+_PIECE_TERMS: dict[str, dict[str, str]] = {}  # language code → piece → its terms joined by spaces
 
 
-def _piece_terms(piece: str, code: str, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _piece_terms(piece: str, code: str, known: dict[str, str]) -> str:
     terms = known.get(piece)
     if terms is None:
         if piece.isalpha() and piece.isascii():  # most words: no number, hyphen or dot for _spans to look at
-            terms = tuple(filter(None, [_word_term(piece, code, language_config(code))]))
+            terms = _word_term(piece, code, language_config(code)) or ""
         elif (words := _TOKEN_RE.findall(piece)) == [piece]:
-            terms = tuple(term for _, _, term in _spans(piece, code) if term)
+            terms = " ".join(term for _, _, term in _spans(piece, code) if term)
         else:  # the words of a new piece are remembered too: "Kabul." is new, "Kabul" seldom is
-            terms = tuple(term for word in words for term in _piece_terms(word, code, known))
+            terms = " ".join(filter(None, [_piece_terms(word, code, known) for word in words]))
         if len(piece) <= MAX_TERM_CHARS:  # a longer one is seldom seen twice (a Chinese sentence is one piece)
             known[piece] = terms
     return terms

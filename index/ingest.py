@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from nltk.tokenize.punkt import PunktParameters
 
-from .analysis import analyze
+from .analysis import joined_terms
 from .answers import fold_sentence
 from .languages import detect_language
 from .models import Article, Source
@@ -89,7 +89,7 @@ def prepare(article: Article, splitters: Splitters) -> PreparedArticle:
     splitter.learn(article.text)
     passages = []
     for passage in split_passages(article.text):
-        sentences = tuple((text, " ".join(analyze(text, language)), fold_key(text)) for text in splitter.split(passage))
+        sentences = tuple((text, joined_terms(text, language), fold_key(text)) for text in splitter.split(passage))
         if sentences:
             passages.append(sentences)
     return PreparedArticle(article, language, content_hash(article), tuple(passages))

@@ -71,6 +71,8 @@ class SentenceSplitter:
         after MAX_TRAINING_CHARS."""
         with self._lock:
             room = MAX_TRAINING_CHARS - self._trained_chars
+            if room <= 0:
+                return  # without splitting the text into lines to read none of them
             lines: list[str] = []
             for line in text.splitlines():
                 if room <= 0:

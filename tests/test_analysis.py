@@ -11,6 +11,7 @@ from index.analysis import (
     Token,
     analyze,
     analyze_question,
+    joined_terms,
     normalize,
     question_type,
     stopwords,
@@ -271,6 +272,7 @@ def test_analyze_gives_the_terms_of_tokenize_for_text_cut_at_spaces(text, langua
     expected = [t.term for t in tokenize(text, language) if t.term]
     assert analyze(text, language) == expected
     assert analyze(text, language) == expected  # again, from what the first call remembered
+    assert joined_terms(text, language) == " ".join(expected)  # as the store keeps them
 
 
 @settings(max_examples=500)
