@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import threading
 import unicodedata
@@ -101,10 +100,6 @@ _ACRONYM = f"{_LETTER}(?:\\.{_LETTER})+(?!{_LETTER_OR_DIGIT})\\.?"
 # One pass of one compiled pattern finds every word: a CJK character, a dotted acronym, or words joined
 # by apostrophes, hyphens and number separators.
 _TOKEN_RE = re.compile(f"(?=[^\\W_])[{_CJK}]|{_ACRONYM}|{_WORD}(?:{_CONNECTOR}{_WORD})*")
-# The same pattern for text that is all ASCII (most English text): no marks, no CJK, and twice as fast.
-_ASCII_TOKEN_RE = re.compile(
-    r"[A-Za-z](?:\.[A-Za-z])+(?![A-Za-z0-9])\.?|[A-Za-z0-9]+(?:(?:['\-]|(?<=\d)[.,](?=\d))[A-Za-z0-9]+)*"
-)
 _CJK_RE = re.compile(f"[{_CJK}]")
 _ACRONYM_RE = re.compile(_ACRONYM)
 _HYPHENATED_PART_RE = re.compile("[^-\u2010\u2011]+")
@@ -117,7 +112,7 @@ def tokenize(text: str, language: str = "en") -> list[Token]:
     """Every word of the text with its offsets in the text as given, and its term or None."""
     code = _code(language)
     tokens = []
-    for match in (_ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE).finditer(text):
+    for match in _TOKEN_RE.finditer(text):
         base = match.start()
         for start, end, term in _surface_spans(match.group(), code):
             tokens.append(Token(text[base + start : base + end], base + start, base + end, term))
@@ -136,8 +131,21 @@ def analyze(text: str, language: str = "en") -> list[str]:
     - each Han, kana or hangul character is a term of its own, so Chinese and Japanese match on characters;
     - words longer than 40 characters, emoji and punctuation give no term.
     """
-    surfaces = (_ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE).findall(text)
-    return list(itertools.chain.from_iterable(map(_surface_terms, surfaces, itertools.repeat(_code(language)))))
+    return joined_terms(text, language).split()
+
+
+def joined_terms(text: str, language: str = "en") -> str:
+    """The terms of analyze(text, language) joined by spaces, as the store keeps them."""
+    code = _code(language)
+    known = _PIECE_TERMS.get(code) or _PIECE_TERMS.setdefault(code, {})
+    pieces = text.split(" ")
+    try:  # every piece seen before: dict lookups in C, the common case
+        return " ".join(filter(None, map(known.__getitem__, pieces)))
+    except KeyError:  # some piece is new
+        if sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
+            _PIECE_TERMS.clear()  # a huge library must not grow it without limit
+        found = zip(pieces, map(known.get, pieces), strict=True)
+        return " ".join(filter(None, [_piece_terms(p, code, known) if t is None else t for p, t in found]))
 
 
 def analyze_question(text: str) -> tuple[str, list[str]]:
@@ -198,14 +206,31 @@ def _stemmer(name: str) -> Callable[[str], str]:
 
 
 def _fold(text: str) -> str:
+    if text.isascii() and "\x00" not in text:
+        return text.lower()  # what normalize() and casefold() make of it, faster
     return normalize(text).casefold().replace("ё", "е")  # Russian writes ё as е as often as not
 
 
-# Surfaces repeat (Zipf): caching their terms is what makes a million tokens a second possible. Articles
-# go through analyze(), so its cache is the big one (about 40 MB when full); tokenize() serves questions.
-@functools.lru_cache(maxsize=1 << 17)
-def _surface_terms(surface: str, code: str) -> tuple[str, ...]:
-    return tuple(term for _, _, term in _spans(surface, code) if term)
+# Words repeat (Zipf): remembering the terms of each piece of text between spaces ("said.", "Kabul's") is what
+# makes millions of tokens a second possible. No match of _TOKEN_RE holds a space or looks past one, so a text's
+# terms are its pieces' terms in order; and a match is a piece of its own, with the same terms. Emptied when full
+# (about 33 MB): a worker's half of a million synthetic English passages has about 170,000 pieces.
+MAX_CACHED_PIECES = 1 << 18
+_PIECE_TERMS: dict[str, dict[str, str]] = {}  # language code → piece → its terms joined by spaces
+
+
+def _piece_terms(piece: str, code: str, known: dict[str, str]) -> str:
+    terms = known.get(piece)
+    if terms is None:
+        if piece.isalpha() and piece.isascii():  # most words: no number, hyphen or dot for _spans to look at
+            terms = _word_term(piece, code, language_config(code)) or ""
+        elif (words := _TOKEN_RE.findall(piece)) == [piece]:
+            terms = " ".join(term for _, _, term in _spans(piece, code) if term)
+        else:  # the words of a new piece are remembered too: "Kabul." is new, "Kabul" seldom is
+            terms = " ".join(filter(None, [_piece_terms(word, code, known) for word in words]))
+        if len(piece) <= MAX_TERM_CHARS:  # a longer one is seldom seen twice (a Chinese sentence is one piece)
+            known[piece] = terms
+    return terms
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -230,11 +255,12 @@ def _any_spans(surface: str, code: str, config: LanguageConfig) -> tuple[Span, .
     spans: list[Span] = []
     for start, end in parts:
         spans.extend(_part_spans(surface[start:end], start, code, config))
-    texts = [surface[start:end] for start, end in parts]
-    joinable = any(len(t) <= 2 or any(c.isdigit() for c in t) for t in texts)
-    if len(parts) > 1 and joinable and not texts[0][0].isdigit() and not _SEPARATOR_RE.search(surface):
-        # Written joined as often as not: "COVID19", "email".
-        spans.append((0, len(surface), _word_term("".join(texts), code, config)))
+    if len(parts) > 1:
+        texts = [surface[start:end] for start, end in parts]
+        joinable = any(len(t) <= 2 or any(map(str.isdigit, t)) for t in texts)
+        if joinable and not texts[0][0].isdigit() and not _SEPARATOR_RE.search(surface):
+            # Written joined as often as not: "COVID19", "email".
+            spans.append((0, len(surface), _word_term("".join(texts), code, config)))
     return tuple(spans)
 
 
@@ -252,7 +278,7 @@ def _part_spans(part: str, offset: int, code: str, config: LanguageConfig) -> li
 
 
 def _word_term(raw: str, code: str, config: LanguageConfig) -> str | None:
-    word = raw.lower() if raw.isascii() and raw.isalnum() else _fold(raw)  # nothing to normalise in plain ASCII
+    word = _fold(raw)
     if "'" in word:
         if config.possessive and word.endswith("'s"):
             word = word[:-2]
@@ -266,7 +292,7 @@ def _word_term(raw: str, code: str, config: LanguageConfig) -> str | None:
         return None
     if word.isdigit():
         return word.lstrip("0") or "0"
-    if not word.isalpha() and any(c.isdigit() for c in word):
+    if not word.isalpha() and any(map(str.isdigit, word)):
         return word
     is_acronym = len(raw) > 1 and raw.isupper()
     if not is_acronym:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 from nltk.tokenize.punkt import PunktParameters
 
-from .analysis import analyze
-from .answers import fold_text
+from .analysis import joined_terms
+from .answers import fold_sentence
 from .languages import detect_language
 from .models import Article, Source
 from .passages import SentenceSplitter, split_passages
@@ -51,7 +51,7 @@ def content_hash(article: Article) -> str:
 
 
 def fold_key(sentence: str) -> int:
-    digest = hashlib.blake2b(fold_text(sentence).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    digest = hashlib.blake2b(fold_sentence(sentence).encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -89,7 +89,7 @@ def prepare(article: Article, splitters: Splitters) -> PreparedArticle:
     splitter.learn(article.text)
     passages = []
     for passage in split_passages(article.text):
-        sentences = tuple((text, " ".join(analyze(text, language)), fold_key(text)) for text in splitter.split(passage))
+        sentences = tuple((text, joined_terms(text, language), fold_key(text)) for text in splitter.split(passage))
         if sentences:
             passages.append(sentences)
     return PreparedArticle(article, language, content_hash(article), tuple(passages))

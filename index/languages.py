@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -155,7 +156,8 @@ def detect_language(text: str) -> str:
     script = _detect_script(sample)
     if script:
         return script
-    if len(_WORD_RE.findall(sample)) < MIN_WORDS:
+    # Fewer than MIN_WORDS words? Counting stops at the third: an article has hundreds.
+    if next(itertools.islice(_WORD_RE.finditer(sample), MIN_WORDS - 1, None), None) is None:
         return UNDETERMINED
     voted = _stopword_vote(sample)
     if voted:
@@ -166,6 +168,8 @@ def detect_language(text: str) -> str:
 
 def _detect_script(sample: str) -> str | None:
     """zh, ja or ko when CJK letters make up at least a third of the letters, else None."""
+    if sample.isascii():  # no CJK letter, and four passes over the sample saved
+        return None
     han, kana, hangul = (len(r.findall(sample)) for r in (_HAN_RE, _KANA_RE, _HANGUL_RE))
     cjk = han + kana + hangul
     if cjk < 2 or cjk * 3 < len(_LETTER_RE.findall(sample)):

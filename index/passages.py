@@ -42,7 +42,7 @@ def split_passages(text: str) -> list[str]:
         else:
             units = [" ".join(lines)] if lines else []
         for unit in units:
-            passages.extend(_cut(_SPACES_RE.sub(" ", unit).strip()))
+            passages.extend(_cut(_single_spaced(unit)))
     return [p for p in passages if p]
 
 
@@ -54,6 +54,14 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
 @functools.cache
 def _default_splitter(language: str) -> SentenceSplitter:
     return SentenceSplitter(language)
+
+
+def _single_spaced(text: str) -> str:
+    """The text stripped, each run of whitespace a single space, no-break and thin spaces kept."""
+    if "\u00a0" in text or "\u202f" in text or "\u2009" in text:
+        return _SPACES_RE.sub(" ", text).strip()
+    # Without them, str.split() splits at exactly what _SPACES_RE matches, several times faster than sub().
+    return " ".join(text.split())
 
 
 def _one_sentence_per_line(lines: list[str]) -> bool:

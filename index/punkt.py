@@ -71,6 +71,8 @@ class SentenceSplitter:
         after MAX_TRAINING_CHARS."""
         with self._lock:
             room = MAX_TRAINING_CHARS - self._trained_chars
+            if room <= 0:
+                return  # without splitting the text into lines to read none of them
             lines: list[str] = []
             for line in text.splitlines():
                 if room <= 0:
@@ -186,6 +188,8 @@ def _plausible_abbreviation(word: str) -> bool:
 
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Stretches of the text that no sentence crosses."""
+    if "\n" not in text and "。" not in text and "！" not in text and "？" not in text and "．" not in text:
+        return [(0, len(text))]  # most passages, found without running the pattern over them
     blocks, start = [], 0
     for match in _HARD_BREAK_RE.finditer(text):
         if match.group()[0] == "\n":
@@ -198,5 +202,8 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _starts_lowercase(text: str, start: int) -> bool:
+    first = text[start : start + 1]
+    if first.isalnum():  # the letter _FIRST_LETTER_RE would find, found without it
+        return first.islower()
     match = _FIRST_LETTER_RE.match(text, start)
     return bool(match) and match.group(1).islower()

@@ -55,6 +55,7 @@ _WORD_TOKEN_RE = re.compile(
 )
 _REALIGNMENT_RE = re.compile(LANGUAGE_VARS.re_boundary_realignment.pattern, re.MULTILINE)
 _LAST_SPACE_RE = re.compile(r"[ \t\n\r\x0b\x0c](?=[^ \t\n\r\x0b\x0c]*\Z)")  # string.whitespace, as nltk
+_OTHER_SPACE_RE = re.compile(r"[\t\n\r\x0b\x0c]")
 
 
 class Tokenizer(PunktSentenceTokenizer):
@@ -71,13 +72,13 @@ class Tokenizer(PunktSentenceTokenizer):
     def text_contains_sentbreak(self, text: str) -> bool:
         # Most contexts are plain, and answering them here, as Punkt's first and second pass would, makes
         # splitting several times faster; anything else goes through Punkt itself.
-        if _MARK_BREAK_RE.fullmatch(text):
-            return True
-        plain = _WORD_PERIOD_RE.fullmatch(text)
+        plain = _WORD_PERIOD_RE.fullmatch(text)  # the commonest, looked at first
         if plain:
             word = plain.group(1).lower()
             if word not in self._abbreviations and word not in self._collocation_heads:
                 return True
+        if _MARK_BREAK_RE.fullmatch(text):
+            return True
         decision = self._decisions.get(text)
         if decision is None:
             if len(self._decisions) >= 100_000:
@@ -87,50 +88,55 @@ class Tokenizer(PunktSentenceTokenizer):
 
     def span_tokenize(self, text: str, realign_boundaries: bool = True) -> Iterator[tuple[int, int]]:
         """nltk's span_tokenize: its _slices_from_text and _realign_boundaries, with standard patterns."""
-        slices = list(self._break_slices(text))
+        slices = self._break_slices(text)
+        last = len(slices) - 1
         realign = 0
         for number, (start, stop) in enumerate(slices):
             start += realign
-            if number + 1 == len(slices):
+            if number == last:
                 if start < stop:
                     yield start, stop
                 break
             next_start, next_stop = slices[number + 1]
-            match = _REALIGNMENT_RE.match(text[next_start:next_stop])
+            match = _REALIGNMENT_RE.match(text, next_start, next_stop)  # as on text[next_start:next_stop]
             if match:
                 yield start, next_start + len(match.group(0).rstrip())
-                realign = match.end()
+                realign = match.end() - next_start
             else:
                 realign = 0
                 if start < stop:
                     yield start, stop
 
-    def _break_slices(self, text: str) -> Iterator[tuple[int, int]]:
+    def _break_slices(self, text: str) -> list[tuple[int, int]]:
+        slices = []
         last_break = 0
         for match, context in self._end_contexts(text):
             if self.text_contains_sentbreak(context):
-                yield last_break, match.end()
+                slices.append((last_break, match.end()))
                 last_break = match.start("next_tok") if match.group("next_tok") else match.end()
-        yield last_break, len(text.rstrip())
+        slices.append((last_break, len(text.rstrip())))
+        return slices
 
     @staticmethod
     def _end_contexts(text: str) -> Iterator[tuple[re.Match, str]]:
         """nltk's _match_potential_end_contexts: each candidate end with the word before and after it."""
+        # With spaces the only whitespace (text from split_passages), the last one before a candidate is an rfind.
+        spaces_only = not _OTHER_SPACE_RE.search(text)
         previous_start = previous_stop = 0
         previous_match = None
         for match in _PERIOD_CONTEXT_RE.finditer(text):
-            space = _LAST_SPACE_RE.search(text, previous_stop, match.start())
+            start = match.start()
             # nltk counts a space at the very start of the stretch as none.
-            word_start = space.end() if space and space.start() > previous_stop else previous_start
+            if spaces_only:
+                space = text.rfind(" ", previous_stop, start)
+                word_start = space + 1 if space > previous_stop else previous_start
+            else:
+                found = _LAST_SPACE_RE.search(text, previous_stop, start)
+                word_start = found.end() if found and found.start() > previous_stop else previous_start
             if previous_match and previous_stop <= word_start:
-                yield (
-                    previous_match,
-                    text[previous_start:previous_stop] + previous_match.group() + (previous_match.group("after_tok")),
-                )
+                # The word, the end mark and what follows it, which nltk joins from three pieces.
+                yield previous_match, text[previous_start : previous_match.end("after_tok")]
             previous_match = match
-            previous_start, previous_stop = word_start, match.start()
+            previous_start, previous_stop = word_start, start
         if previous_match:
-            yield (
-                previous_match,
-                text[previous_start:previous_stop] + previous_match.group() + (previous_match.group("after_tok")),
-            )
+            yield previous_match, text[previous_start : previous_match.end("after_tok")]

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from .analysis import ANALYSIS_VERSION, analyze
+from .analysis import ANALYSIS_VERSION, joined_terms
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
 from .models import AddReport, Article, Skipped
 from .search import PassageIndex
@@ -207,7 +207,7 @@ class Writer:
                     break
                 db.executemany(
                     "UPDATE sentences SET terms = ? WHERE id = ?",
-                    [(" ".join(analyze(text, language)), id_) for id_, text, language in sentences],
+                    [(joined_terms(text, language), id_) for id_, text, language in sentences],
                 )
                 last = sentences[-1][0]
             self._store.set_meta(db, "analysis", ANALYSIS_VERSION)

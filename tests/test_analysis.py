@@ -11,6 +11,7 @@ from index.analysis import (
     Token,
     analyze,
     analyze_question,
+    joined_terms,
     normalize,
     question_type,
     stopwords,
@@ -259,22 +260,55 @@ def test_any_question_can_be_analysed_and_typed(text):
     assert question_type(text) in {None, "count", "what_is", "when", "who", "where", "why", "yesno"}
 
 
-@settings(deadline=None, max_examples=500)
-@given(st.lists(st.sampled_from([*"aZ19 .,'-_", "U.S.", "e.g.", "3.5", "1,000", "x-y", "don't", "Q."]), max_size=20))
-def test_ascii_text_is_split_into_words_as_the_full_pattern_splits_it(pieces):
-    from index.analysis import _ASCII_TOKEN_RE, _TOKEN_RE
+# analyze() cuts text at spaces and remembers each piece's terms: they must be the terms the piece has inside the
+# whole text, whatever stands on either side of a space (a no-break space, a number, an acronym, an apostrophe).
+SPACED = [*TRICKY, " ", " ", "  ", "U.S.", "5", "000", "1.", "e-", "'s", "l'", "COVID-19", "日本", "Straße", "ⅰ"]
+SPACED += ["The", "WHO", "US", "us", "wrote", "Wrote", "said", "Kabul", "ab"]  # plain words take a shortcut
 
-    text = "".join(pieces)
-    assert _ASCII_TOKEN_RE.findall(text) == _TOKEN_RE.findall(text)
+
+@settings(deadline=None, max_examples=500)  # no timing asserts: the first example loads models
+@given(st.lists(st.sampled_from(SPACED), max_size=30).map("".join), st.sampled_from([*SUPPORTED, "und", "zh"]))
+def test_analyze_gives_the_terms_of_tokenize_for_text_cut_at_spaces(text, language):
+    expected = [t.term for t in tokenize(text, language) if t.term]
+    assert analyze(text, language) == expected
+    assert analyze(text, language) == expected  # again, from what the first call remembered
+    assert joined_terms(text, language) == " ".join(expected)  # as the store keeps them
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(SPACED), max_size=30).map("".join) | st.text(max_size=60))
+def test_a_word_found_in_a_text_is_found_whole_on_its_own(text):
+    # What lets analyze() remember a word's terms as those of a piece that is just the word.
+    from index.analysis import _TOKEN_RE
+
+    for word in _TOKEN_RE.findall(text):
+        assert _TOKEN_RE.findall(word) == [word]
+
+
+def test_remembered_terms_are_forgotten_when_too_many_and_terms_stay_the_same(monkeypatch):
+    import index.analysis
+
+    monkeypatch.setattr(index.analysis, "MAX_CACHED_PIECES", 50)
+    for number in range(300):
+        text = f"Word{number} said. Kabul's {number} 5\u00a0{number:03d}"
+        assert analyze(text) == [t.term for t in tokenize(text) if t.term]
+        assert analyze(text, "de") == [t.term for t in tokenize(text, "de") if t.term]
+        assert sum(map(len, index.analysis._PIECE_TERMS.values())) <= 50 + len(text.split(" "))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_folds_as_normalize_and_casefold_fold_it(text):
+    from index.analysis import _fold
+
+    assert _fold(text) == normalize(text).casefold()
 
 
 @settings(deadline=None, max_examples=300)
 @given(st.text(alphabet="abcxyzABCXYZ0189", min_size=1, max_size=12), st.sampled_from([*SUPPORTED, "und"]))
 def test_plain_ascii_words_take_a_shortcut_to_the_same_terms(word, language):
-    from index.analysis import _any_spans, _code, _fold, _spans, language_config
+    from index.analysis import _any_spans, _code, _spans, language_config
 
     code = _code(language)
-    assert _fold(word) == word.lower()  # what _word_term's shortcut takes for granted
     assert _spans(word, code) == _any_spans(word, code, language_config(code))
 
 

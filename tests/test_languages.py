@@ -48,6 +48,20 @@ def test_text_too_short_or_too_uncertain_is_undetermined(text):
     assert detect_language(text) == UNDETERMINED
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("government said", UNDETERMINED),
+        ("the government said", "en"),
+        ("Regierung hat", UNDETERMINED),
+        ("Die Regierung hat", "de"),
+        ("Правительство освободило заключённых", "ru"),
+    ],
+)
+def test_three_words_of_two_letters_or_more_are_enough_to_try_two_are_not(text, language):
+    assert detect_language(text) == language
+
+
 def test_chinese_japanese_and_korean_are_told_apart_by_script():
     assert detect_language("北京") == "zh"
     assert detect_language("東京に行きます") == "ja"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index import GLOBAL_COLLECTION, Library, LibraryFileError
+from index.answers import fold_sentence, fold_text
 from index.models import Article
 
 WELLS = Article("Wells", "wells.md", "Twelve wells were dug in Bamyan.")
@@ -63,6 +67,17 @@ def test_same_sentence_in_two_articles_is_one_answer_citing_both(library):
     assert answers[0].sentence == "The released prisoners were flown to their home provinces."
     assert sorted(s.source for s in answers[0].sources) == ["herat.md", "kabul.md"]
     assert sum(a.sentence == answers[0].sentence for a in answers) == 1
+
+
+FOLD_ALPHABET = [*"aZé ẞİﬁ\t\n\u00a0\u2009\u3000\x1c\x85.!?;:,\"'“”‘’«»„", "\ud800"]
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=st.sampled_from(FOLD_ALPHABET), max_size=40) | st.text(max_size=40))
+def test_sentences_fold_alike_whatever_their_case_quotes_spacing_and_end_punctuation(text):
+    # The rule as first written, with regular expressions: folding gives the same keys as before.
+    expected = re.sub(r"\s+", " ", re.sub(r"[\"'“”‘’«»„]", "", text.casefold())).strip(" .!?;:,")
+    assert fold_text(text) == fold_sentence(text) == expected
 
 
 def test_neighbouring_sentence_lets_he_answer_a_question_about_the_governor(library):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nltk.data
 import pytest
 from hypothesis import given, settings
@@ -58,6 +60,17 @@ def test_no_break_spaces_holding_a_number_together_are_kept():
     assert split_passages("About 5\u00a0000 troops.") == ["About 5\u00a0000 troops."]
 
 
+SPACES = [*"a. \t\r\x0b\x0c\x1c\x1f\x85\u00a0\u202f\u2009\u2028\u3000\u200bé5"]
+
+
+@given(st.text(alphabet=st.sampled_from(SPACES), max_size=40) | st.text(max_size=40))
+def test_whitespace_runs_become_one_space_except_no_break_and_thin_spaces(text):
+    from index.passages import _single_spaced
+
+    # The rule as first written, with a regular expression.
+    assert _single_spaced(text) == re.sub(r"[^\S\u00a0\u202f\u2009]+", " ", text).strip()
+
+
 def test_empty_text_has_no_passages():
     assert split_passages("") == split_passages(" \n\n \t\n") == []
 
@@ -104,6 +117,14 @@ def test_question_in_quotes_followed_by_lowercase_attribution_is_one_sentence():
     assert split_sentences("“Will you stay?” he asked. She nodded.") == ["“Will you stay?” he asked.", "She nodded."]
 
 
+@given(st.text(alphabet=st.sampled_from([*'aZ1_ßǅ² \n"“«(¿-.']), max_size=6) | st.text(max_size=6), st.integers(0, 6))
+def test_a_sentence_starts_lowercase_when_its_first_letter_after_quotes_and_brackets_does(text, start):
+    from index.punkt import _FIRST_LETTER_RE, _starts_lowercase
+
+    match = _FIRST_LETTER_RE.match(text, start)  # the rule as written, without the shortcut for a plain letter
+    assert _starts_lowercase(text, start) == (bool(match) and match.group(1).islower())
+
+
 def test_abbreviations_and_decimals_do_not_end_sentences():
     assert split_sentences("U.S. forces left.") == ["U.S. forces left."]
     assert split_sentences("Dr. Smith arrived on Jan. 5. He spoke.") == ["Dr. Smith arrived on Jan. 5.", "He spoke."]
@@ -147,6 +168,15 @@ def test_chinese_and_japanese_split_at_their_full_stops():
         "本当？",
     ]
     assert split_sentences("他说：“我们会赢。”然后他走了。", "zh") == ["他说：“我们会赢。”", "然后他走了。"]
+
+
+@pytest.mark.parametrize("stop", ["。", "！", "？", "．"])
+def test_each_full_width_stop_ends_a_sentence_with_or_without_a_space_after_it(stop):
+    assert split_sentences(f"第一句{stop}第二句{stop} 第三句{stop}", "zh") == [
+        f"第一句{stop}",
+        f"第二句{stop}",
+        f"第三句{stop}",
+    ]
 
 
 def test_corpus_sentences_are_whole_and_verbatim(corpus_dir):
@@ -255,6 +285,16 @@ def _nltk_tokenizer(splitter: SentenceSplitter) -> PunktSentenceTokenizer:
 @settings(deadline=None, max_examples=300)
 @given(st.lists(st.sampled_from(PUNKT_PIECES), max_size=40).map("".join), st.sampled_from(["en", "de"]))
 def test_sentence_spans_are_the_ones_nltks_punkt_gives(text, language):
+    splitter = SentenceSplitter(language)
+    assert list(splitter._current_tokenizer().span_tokenize(text)) == list(
+        _nltk_tokenizer(splitter).span_tokenize(text)
+    )
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from(PUNKT_PIECES), max_size=40).map("".join), st.sampled_from(["en", "de"]))
+def test_sentence_spans_of_single_spaced_text_are_the_ones_nltks_punkt_gives(text, language):
+    text = text.replace("\n", " ").replace("\t", " ")  # spaces the only whitespace, as split_passages gives
     splitter = SentenceSplitter(language)
     assert list(splitter._current_tokenizer().span_tokenize(text)) == list(
         _nltk_tokenizer(splitter).span_tokenize(text)
