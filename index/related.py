@@ -14,7 +14,7 @@ from .analysis import Token, analyze
 
 RELATED_WEIGHT = 0.6  # a related word is weaker evidence than the asker's own word
 SYNONYM_WEIGHT = 0.3  # WordNet's synonyms of a word's commonest sense: often right, sometimes another sense
-JOINED_WEIGHT = 0.5  # per word of the two: the joined word counts once, as the asker's own
+COMPOUND_WEIGHT = 0.5  # per word of the two: the joined word counts once, as the asker's own
 # A synonym in more passages than this adds almost nothing to a score (its IDF is low) but costs the search a
 # long posting list: left out. The cap only binds in big libraries (1,000 passages, or 1% of them).
 MAX_SYNONYM_PASSAGES = 1_000
@@ -60,7 +60,7 @@ def correct_spelling(
     return corrected
 
 
-def joined_terms(tokens: Sequence[Token], language: str, doc_freq: Callable[[str], int]) -> list[Related]:
+def compound_terms(tokens: Sequence[Token], language: str, doc_freq: Callable[[str], int]) -> list[Related]:
     """Two words of the question that the library writes as one ("Sky Drive" for SkyDrive, "data base",
     "web site"): the joined word is looked for as the asker's own, standing for both, at half weight for each
     so that together they count once."""
@@ -70,7 +70,7 @@ def joined_terms(tokens: Sequence[Token], language: str, doc_freq: Callable[[str
             continue  # a stopword, or not side by side with one space between
         joined = analyze(first.surface + second.surface, language)
         if len(joined) == 1 and joined[0] not in (first.term, second.term) and doc_freq(joined[0]) > 0:
-            related += [Related(joined[0], first.term, JOINED_WEIGHT), Related(joined[0], second.term, JOINED_WEIGHT)]
+            related += [Related(joined[0], word.term, COMPOUND_WEIGHT) for word in (first, second)]
     return related
 
 

@@ -22,7 +22,7 @@ from .background import BACKGROUND_PASSAGES, passage_shares
 from .folding import disagreement, fold, merge_sources
 from .models import Answer, Explanation, Source
 from .query import ParsedQuestion
-from .related import Related, correct_spelling, joined_terms, related_terms
+from .related import Related, compound_terms, correct_spelling, related_terms
 from .scoring import lucene_idf
 from .search import Filters, PassageIndex
 
@@ -91,7 +91,8 @@ def find_answers(
     # Synonyms are looked up for the asker's own words that the language knows (wordfreq): not for names,
     # numbers, or made-up and misspelt words, which WordNet does not have either.
     words = [(t.surface, t.term) for t in tokens if t.term in terms and t.term not in names and shares.get(t.term)]
-    related = related_terms(terms, language, words, doc_freq, index.num_docs) + joined_terms(tokens, language, doc_freq)
+    related = related_terms(terms, language, words, doc_freq, index.num_docs)
+    related += compound_terms(tokens, language, doc_freq)
     carried = _carried_over(parsed.text, previous, language, terms)
     weighted = [(r.term, r.weight) for r in (*related, *carried)]
     hits = _search(index, terms, max(PASSAGES_TO_READ, k), scope, weighted)

@@ -431,7 +431,7 @@ def test_two_words_the_articles_write_as_one_are_found_as_one(monkeypatch):
         [answer, *_] = library.ask("What did Microsoft rename Sky Drive to?")
         assert answer.sentence.startswith("Microsoft agreed to rename its SkyDrive")
         assert library.ask("What did Microsoft rename the Sky Diver to?") == []  # no "skydiver": Diver is unknown
-        monkeypatch.setattr("index.retrieve.joined_terms", lambda *args: [])
+        monkeypatch.setattr("index.retrieve.compound_terms", lambda *args: [])
         assert library.ask("What did Microsoft rename Sky Drive to?") == []  # "Drive" unknown: refused
 
 
