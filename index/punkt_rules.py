@@ -55,7 +55,7 @@ _WORD_TOKEN_RE = re.compile(
 )
 _REALIGNMENT_RE = re.compile(LANGUAGE_VARS.re_boundary_realignment.pattern, re.MULTILINE)
 _LAST_SPACE_RE = re.compile(r"[ \t\n\r\x0b\x0c](?=[^ \t\n\r\x0b\x0c]*\Z)")  # string.whitespace, as nltk
-_OTHER_SPACE_RE = re.compile(r"[\t\n\r\x0b\x0c]")
+_OTHER_SPACE_RE = re.compile(r"[\t\n\r\x0b\x0c]")  # the rest of string.whitespace
 
 
 class Tokenizer(PunktSentenceTokenizer):
