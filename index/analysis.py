@@ -21,7 +21,6 @@ from .languages import (
     UNDETERMINED,
     YESNO_PATTERN,
     LanguageConfig,
-    detect_language,
     language_config,
 )
 from .numbers import MAX_TERM_CHARS, NUMBER_RE, NUMBER_SEPARATOR, SEPARATOR_RE, Span, number_spans
@@ -106,7 +105,6 @@ _ACRONYM_RE = re.compile(_ACRONYM)
 _HYPHENATED_PART_RE = re.compile("[^-\u2010\u2011]+")
 _SEPARATOR_RE = SEPARATOR_RE
 _NUMBER_RE = NUMBER_RE
-_LAST_WORD_RE = re.compile(r"\S+\Z")
 
 
 def tokenize(text: str, language: str = "en") -> list[Token]:
@@ -149,17 +147,6 @@ def joined_terms(text: str, language: str = "en") -> str:
             _PIECE_TERMS.clear()  # a huge library must not grow it without limit
         found = zip(pieces, map(known.get, pieces), strict=True)
         return " ".join(filter(None, [_piece_terms(p, code, known) if t is None else t for p, t in found]))
-
-
-def analyze_question(text: str) -> tuple[str, list[str]]:
-    """(detected language, terms) of a question, looking at its first 2,000 characters only; a language
-    without a stemmer or stopword list, or "und", is analysed language-neutrally."""
-    if len(text) > MAX_QUESTION_CHARS:
-        cut = text[:MAX_QUESTION_CHARS]
-        # A word cut in two would be a term the asker never wrote.
-        text = cut if text[MAX_QUESTION_CHARS].isspace() else _LAST_WORD_RE.sub("", cut) or cut
-    language = detect_language(text)
-    return language, analyze(text, language)
 
 
 def stopwords(language: str) -> frozenset[str]:
