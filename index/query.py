@@ -7,7 +7,8 @@ import html
 import re
 from dataclasses import dataclass
 
-MAX_QUESTION_CHARS = 2_000  # longer pastes are cut: the work per question stays bounded
+from .analysis import MAX_QUESTION_CHARS  # longer pastes are cut: the work per question stays bounded
+
 FILTER = re.compile(r'(?<![\w/])(?P<key>[A-Za-z]{2,12}):(?P<value>"[^"]*"|[^\s"]+)')
 PHRASE = re.compile(r'"([^"]+)"')
 MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|</?[A-Za-z][^<>]{0,60}>", re.IGNORECASE | re.DOTALL)
