@@ -212,9 +212,9 @@ _PIECE_TERMS: dict[str, dict[str, str]] = {}  # language code → piece → its 
 def _piece_terms(piece: str, code: str, known: dict[str, str]) -> str:
     terms = known.get(piece)
     if terms is None:
-        if piece.isalpha() and piece.isascii():  # most words: no number, hyphen or dot for _spans to look at
-            terms = _word_term(piece, code, language_config(code)) or ""
-        elif (words := _TOKEN_RE.findall(piece)) == [piece]:
+        # Most pieces are plain words, which need no pattern to tell that they are one word.
+        words = [piece] if piece.isascii() and piece.isalpha() else _TOKEN_RE.findall(piece)
+        if words == [piece]:
             terms = " ".join(term for _, _, term in _spans(piece, code) if term)
         else:  # the words of a new piece are remembered too: "Kabul." is new, "Kabul" seldom is
             terms = " ".join(filter(None, [_piece_terms(word, code, known) for word in words]))

@@ -204,7 +204,7 @@ class Library:
             row = lookup.sentence(db, sentence_id)
             if row is None:
                 return None
-            rows = lookup.sentences_of_passages(db, [row.passage_id])[row.passage_id]
+            rows = lookup.sentences_and_articles(db, [row.passage_id])[0][row.passage_id]
             sources = lookup.sources_of_folds(db, [row.fold_key], None).get(row.fold_key, [])
         before = tuple(r.text for r in rows if row.position - radius <= r.position < row.position)
         after = tuple(r.text for r in rows if row.position < r.position <= row.position + radius)

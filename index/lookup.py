@@ -22,20 +22,6 @@ def _row(values: tuple) -> SentenceRow:
     return SentenceRow(sentence_id, passage_id, position, text, tuple(terms.split()), fold)
 
 
-def sentences_of_passages(db: sqlite3.Connection, passage_ids: Sequence[int]) -> dict[int, list[SentenceRow]]:
-    """Each passage's sentences in order."""
-    by_passage: dict[int, list[SentenceRow]] = defaultdict(list)
-    if not passage_ids:
-        return by_passage
-    for values in db.execute(
-        f"SELECT id, passage_id, position, text, terms, fold_key FROM sentences"
-        f" WHERE passage_id IN ({_marks(passage_ids)}) ORDER BY passage_id, position",
-        list(passage_ids),
-    ):
-        by_passage[values[1]].append(_row(values))
-    return by_passage
-
-
 def sentence(db: sqlite3.Connection, sentence_id: int) -> SentenceRow | None:
     values = db.execute(
         "SELECT id, passage_id, position, text, terms, fold_key FROM sentences WHERE id = ?", (sentence_id,)
