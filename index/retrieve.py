@@ -142,26 +142,34 @@ def find_answers(
     if not scored:
         return Result(hints=parsed.hints)
     folded = fold(scored, articles, limit=max(12, k + 1))
-    fold_keys = list({s.candidate.row.fold_key for group in folded[:k] for s in group})
-    sources = lookup.sources_of_folds(db, fold_keys, scope.collection_ids)
-    answers = []
-    for rank, group in enumerate(folded[:k]):  # the one after the k-th counts only as the k-th's runner-up
-        best = group[0]
-        runner_up = folded[rank + 1][0].score if rank + 1 < len(folded) else 0.0
-        group_sources = merge_sources(*(sources.get(s.candidate.row.fold_key, []) for s in group))
-        answers.append((best, _answer(best, group_sources, runner_up, articles, terms)))
+    ranked = folded[:k]  # the group after the k-th counts only as the k-th's runner-up
+    margins = [
+        _margin(group[0].score, folded[rank + 1][0].score if rank + 1 < len(folded) else 0.0)
+        for rank, group in enumerate(ranked)
+    ]
+
+    def answers(ranks: Sequence[int]) -> list[Answer]:
+        # Made only for the groups shown: their sources and matched words cost a lookup and a tokenization each.
+        fold_keys = list({s.candidate.row.fold_key for rank in ranks for s in ranked[rank]})
+        sources = lookup.sources_of_folds(db, fold_keys, scope.collection_ids)
+        made = []
+        for rank in ranks:
+            group_sources = merge_sources(*(sources.get(s.candidate.row.fold_key, []) for s in ranked[rank]))
+            made.append(_answer(ranked[rank][0], group_sources, margins[rank], articles, terms))
+        return made
+
     if not abstain:
-        ranked = [answer for _, answer in answers][:k]
-        return Result(tuple(ranked), None, parsed.hints, disagreement(ranked))
-    top_scored, top = answers[0]
-    if _names_unknown(names - top_scored.matched, doc_freq, index, scope.filters) or not is_answer(
-        top_scored, terms, names, top.why.margin
+        shown = answers(range(len(ranked)))
+        return Result(tuple(shown), None, parsed.hints, disagreement(shown))
+    top = ranked[0][0]
+    if _names_unknown(names - top.matched, doc_freq, index, scope.filters) or not is_answer(
+        top, terms, names, margins[0]
     ):
         # The closest sentence is offered (marked as not an answer) only when it shares something real.
-        closest = top if is_further_answer(top_scored) else None
+        closest = answers([0])[0] if is_further_answer(top) else None
         return Result(closest=closest, hints=parsed.hints)
-    good = [top, *(answer for scored_, answer in answers[1:] if is_further_answer(scored_))][:k]
-    return Result(tuple(good), None, parsed.hints, disagreement(good))
+    shown = answers([0, *(rank for rank in range(1, len(ranked)) if is_further_answer(ranked[rank][0]))])
+    return Result(tuple(shown), None, parsed.hints, disagreement(shown))
 
 
 def _search(
@@ -242,17 +250,21 @@ def _has_phrases(candidate: Candidate, by_passage: dict, phrases: Sequence[str])
     return all(fold_text(p) in sentence or fold_text(p) in passage for p in phrases)
 
 
-def _answer(best: Scored, sources: tuple[Source, ...], runner_up: float, articles, terms) -> Answer:
+def _margin(score: float, runner_up: float) -> float:
+    """How far the answer stands above the next: a share of its score, 0 to 1."""
+    return round(max((score - runner_up) / score if score > 0 else 0.0, 0.0), 3)
+
+
+def _answer(best: Scored, sources: tuple[Source, ...], margin: float, articles, terms) -> Answer:
     row = best.candidate.row
     language = articles[row.passage_id][1]
     wanted = set(terms)
     matched_words = tuple(dict.fromkeys(t.surface for t in tokenize(row.text, language) if t.term and t.term in wanted))
-    margin = (best.score - runner_up) / best.score if best.score > 0 else 0.0
     why = Explanation(
         matched_terms=tuple(sorted(best.matched)),
         missing_terms=tuple(sorted(best.missing)),
         coverage=round(best.coverage, 3),
-        margin=round(max(margin, 0.0), 3),
+        margin=margin,
         agreeing_sources=len(sources),
     )
     return Answer(
