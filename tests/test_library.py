@@ -257,6 +257,26 @@ def test_search_index_of_another_version_is_rebuilt(tmp_path, library):
     assert (tmp_path / "library.sqlite3.tantivy" / "citebot-schema").read_text() != "1"
 
 
+def test_a_sentence_repeated_in_other_case_quotes_and_spacing_cites_every_copy(library):
+    library.add_text(
+        "THE RELEASED PRISONERS  WERE FLOWN TO THEIR ‘HOME’ PROVINCES!", title="Shouting", source="caps.md"
+    )
+    library.add_text("the released prisoners were flown to their 'home' provinces", title="Quiet", source="low.md")
+    answers = library.ask("Where were the released prisoners flown?")
+    assert sum(a.sentence == answers[0].sentence for a in answers) == 1
+    assert sorted(s.source for s in answers[0].sources) == ["caps.md", "herat.md", "kabul.md", "low.md"]
+
+
+def test_sources_of_a_repeated_sentence_are_those_in_the_collections_asked(tmp_path, library):
+    library.add_text(HERAT, title="Aid convoy, again", source="herat-copy.md", collection="chat:7")
+    [answer, *_] = library.ask("Where were the released prisoners flown?")
+    assert sorted(s.source for s in answer.sources) == ["herat.md", "kabul.md"]
+    [answer, *_] = library.ask("Where were the released prisoners flown?", collections=["chat:7"])
+    assert [s.source for s in answer.sources] == ["herat-copy.md"]
+    [answer, *_] = library.ask("Where were the released prisoners flown?", collections=None)
+    assert sorted(s.source for s in answer.sources) == ["herat-copy.md", "herat.md", "kabul.md"]
+
+
 def test_terms_made_by_another_analysis_version_are_made_again_on_open(tmp_path, library):
     library.close()
     with sqlite3.connect(tmp_path / "library.sqlite3") as db:
