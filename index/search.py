@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 K1 = 1.2
 B = 0.75
+MAX_CACHED_COUNTS = 100_000  # document frequencies kept between commits (see doc_freq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class PassageIndex:
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
         self._searcher = self.index.searcher()
+        self._counts: tuple[tantivy.Searcher, dict[str, int]] = (self._searcher, {})
 
     @classmethod
     def open_or_reset(cls, path: str | Path | None) -> tuple[PassageIndex, bool]:
@@ -137,6 +139,7 @@ class PassageIndex:
             self._writer.commit()
             self.index.reload()
             self._searcher = self.index.searcher()
+            self._counts = (self._searcher, {})
 
     def close(self) -> None:
         with self._lock:
@@ -150,7 +153,15 @@ class PassageIndex:
         return self._searcher.num_docs
 
     def doc_freq(self, term: str) -> int:
-        return self._searcher.doc_freq("terms", term)
+        # Kept with the searcher they were counted in until the next commit: a question asks for a dozen, most
+        # of them asked before, and each is a lookup in every segment (a dozen in a library built add by add).
+        searcher, counts = self._counts
+        count = counts.get(term)
+        if count is None:
+            if len(counts) >= MAX_CACHED_COUNTS:
+                counts.clear()
+            count = counts[term] = searcher.doc_freq("terms", term)
+        return count
 
     def vocabulary(self, prefix: str, limit: int = 2_000) -> list[tuple[str, int]]:
         """Terms starting with `prefix`, with their document frequencies."""

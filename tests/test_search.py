@@ -96,3 +96,16 @@ def test_candidate_sentence_scores_are_rank_bm25s_to_the_last_bit():
         reference = LuceneBM25(corpus, k1=k1, b=b)
         idf = lambda word, idfs=reference.idf: idfs.get(word, 0.0)  # noqa: E731 (the reference's own IDF)
         assert bm25_scores(corpus, query, idf, k1, b) == list(reference.get_scores(query))
+
+
+def test_document_frequencies_follow_every_commit_and_not_before(monkeypatch):
+    monkeypatch.setattr("index.search.MAX_CACHED_COUNTS", 2)  # the cache also empties when full
+    index = indexed([["taliban", "prisoner"], ["taliban"]])
+    assert [index.doc_freq(t) for t in ("taliban", "prisoner", "convoy", "taliban")] == [2, 1, 0, 2]
+    index.add([IndexedPassage(2, 2, 1, 0, ["convoy", "taliban"]), IndexedPassage(3, 3, 1, 0, ["convoy"])])
+    assert [index.doc_freq(t) for t in ("taliban", "convoy")] == [2, 0]  # not searchable before the commit
+    index.commit()
+    assert [index.doc_freq(t) for t in ("taliban", "convoy", "prisoner")] == [3, 2, 1]
+    index.add([IndexedPassage(4, 4, 1, 0, ["prisoner"])])
+    index.commit()
+    assert [index.doc_freq(t) for t in ("prisoner", "taliban", "convoy")] == [2, 3, 2]
