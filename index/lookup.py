@@ -50,6 +50,15 @@ def sentences_and_articles(
     return by_passage, articles
 
 
+def terms_in_article(db: sqlite3.Connection, article_id: int, terms: Iterable[str]) -> set[str]:
+    """Which of these terms some sentence of the article has."""
+    wanted = set(terms)
+    rows = db.execute(
+        "SELECT s.terms FROM passages p JOIN sentences s ON s.passage_id = p.id WHERE p.article_id = ?", (article_id,)
+    )
+    return {term for (joined,) in rows for term in joined.split() if term in wanted}
+
+
 def sources_of_folds(
     db: sqlite3.Connection, fold_keys: Sequence[int], collection_ids: Sequence[int] | None
 ) -> dict[int, list[Source]]:

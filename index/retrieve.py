@@ -162,8 +162,10 @@ def find_answers(
         shown = answers(range(len(ranked)))
         return Result(tuple(shown), None, parsed.hints, disagreement(shown))
     top = ranked[0][0]
-    if _names_unknown(names - top.matched, doc_freq, index, scope.filters) or not is_answer(
-        top, terms, names, margins[0]
+    if (
+        _names_unknown(names - top.matched, doc_freq, index, scope.filters)
+        or _numbers_unstated(db, top, names, by_passage, articles)
+        or not is_answer(top, terms, names, margins[0])
     ):
         # The closest sentence is offered (marked as not an answer) only when it shares something real.
         closest = answers([0])[0] if is_further_answer(top) else None
@@ -215,6 +217,18 @@ def _names_unknown(names: frozenset[str], doc_freq, index: PassageIndex, filters
         if not any(mentioned(word) for word, _ in index.vocabulary(stem, NAME_FORMS)):
             return True
     return False
+
+
+def _numbers_unstated(db: sqlite3.Connection, best: Scored, names: frozenset[str], by_passage, articles) -> bool:
+    """The question gives a number (two digits or more: a year, an amount) that the article of the answer never
+    states: it asks about another year or amount than the one reported ("How many troops were there in 2012?"
+    of an article about 2019). A number stated in another article does not count (see _names_unknown)."""
+    numbers = {name for name in names - best.matched if name.isdigit()}
+    if not numbers:
+        return False
+    passage_id = best.candidate.row.passage_id
+    numbers -= {term for row in by_passage[passage_id] for term in row.terms}
+    return bool(numbers) and not numbers <= lookup.terms_in_article(db, articles[passage_id][0], numbers)
 
 
 def _carried_over(question: str, previous: str | None, language: str, terms: Sequence[str]) -> list[Related]:

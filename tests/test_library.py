@@ -257,6 +257,25 @@ def test_search_index_of_another_version_is_rebuilt(tmp_path, library):
     assert (tmp_path / "library.sqlite3.tantivy" / "citebot-schema").read_text() != "1"
 
 
+def test_a_number_the_answers_article_never_states_means_another_year_or_amount_and_no_answer():
+    with Library.open(":memory:") as library:
+        library.add_text(
+            "The government released 400 prisoners in 2019.\n\nThe deal signed in 2020 set the terms of the exchange.",
+            title="Prisoners",
+            source="prisoners.md",
+        )
+        library.add_text("The ministry opened 12 schools in 2021.", title="Schools", source="schools.md")
+        [answer] = library.ask("How many prisoners did the government release in 2019?", 1)
+        assert answer.sentence == "The government released 400 prisoners in 2019."
+        # 2020 is in another passage of the same article: what the question gives is what the article is about.
+        [answer] = library.ask("How many prisoners did the government release under the 2020 deal?", 1)
+        assert answer.sentence == "The government released 400 prisoners in 2019."
+        # 2021 is in the library, but not in the article: the question is about another year.
+        result = library.query("How many prisoners did the government release in 2021?")
+        assert result.answers == ()
+        assert result.closest.sentence == "The government released 400 prisoners in 2019."
+
+
 def test_a_sentence_repeated_in_other_case_quotes_and_spacing_cites_every_copy(library):
     library.add_text(
         "THE RELEASED PRISONERS  WERE FLOWN TO THEIR ‘HOME’ PROVINCES!", title="Shouting", source="caps.md"
