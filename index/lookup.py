@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from .models import Source, Stats
-from .store import SentenceRow
+from .store import FOLD_BLOCK_BITS, SentenceRow
 
 ARTICLE_COLUMNS = "a.title, a.source, a.url, a.published, c.name"
 ARTICLE_JOIN = "articles a JOIN collections c ON c.id = a.collection_id"
@@ -65,15 +65,17 @@ def sources_of_folds(
     """Every article, within the collections asked, holding a sentence with each fold key; newest first."""
     if not fold_keys:
         return {}
-    scope, params = "", list(fold_keys)
+    blocks = range((db.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0] >> FOLD_BLOCK_BITS) + 1)
+    scope, params = "", [*blocks, *fold_keys]
     if collection_ids is not None:
         scope = f" AND a.collection_id IN ({_marks(collection_ids)})"
         params += list(collection_ids)
     rows = db.execute(
+        # The index is on (block, key): a lookup names every block (see store.FOLD_BLOCK_BITS).
         f"SELECT DISTINCT s.fold_key, a.id, {ARTICLE_COLUMNS} FROM sentences s"
         f" JOIN passages p ON p.id = s.passage_id JOIN articles a ON a.id = p.article_id"
         f" JOIN collections c ON c.id = a.collection_id"
-        f" WHERE s.fold_key IN ({_marks(fold_keys)}){scope}"
+        f" WHERE s.passage_id >> {FOLD_BLOCK_BITS} IN ({_marks(blocks)}) AND s.fold_key IN ({_marks(fold_keys)}){scope}"
         f" ORDER BY coalesce(a.published, '') DESC, a.id",
         params,
     )

@@ -216,6 +216,35 @@ def test_library_from_a_newer_version_is_refused(tmp_path):
         Library.open(path)
 
 
+def test_library_of_format_1_is_brought_up_to_date_on_open_and_still_cites_every_source(tmp_path, library):
+    library.close()
+    with sqlite3.connect(tmp_path / "library.sqlite3") as db:  # as format 1 wrote it: one index of fold keys
+        db.execute("DROP INDEX sentences_fold_block")
+        db.execute("CREATE INDEX sentences_fold ON sentences(fold_key)")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'version'")
+    with Library.open(tmp_path / "library.sqlite3") as reopened:
+        [answer, *_] = reopened.ask("Where were the released prisoners flown?")
+        assert sorted(s.source for s in answer.sources) == ["herat.md", "kabul.md"]
+    with sqlite3.connect(tmp_path / "library.sqlite3") as db:
+        indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "sentences_fold_block" in indexes and "sentences_fold" not in indexes
+        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("2",)
+
+
+def test_sources_of_a_sentence_repeated_across_blocks_of_passages_are_all_cited(monkeypatch, tmp_path):
+    monkeypatch.setattr("index.store.FOLD_BLOCK_BITS", 1)  # blocks of two passages: copies land in different ones
+    monkeypatch.setattr("index.lookup.FOLD_BLOCK_BITS", 1)
+    repeated = "The released prisoners were flown to their home provinces."
+    with Library.open(tmp_path / "blocks.sqlite3") as library:
+        for number in range(5):
+            library.add_text(
+                f"Report {number} opens here.\n\n{repeated}", title=f"Report {number}", source=f"r{number}.md"
+            )
+        [answer, *_] = library.ask("Where were the released prisoners flown?")
+        assert answer.sentence == repeated
+        assert sorted(s.source for s in answer.sources) == [f"r{number}.md" for number in range(5)]
+
+
 def test_in_memory_library_answers_added_text():
     with Library.open(":memory:") as lib:
         lib.add_text("The bridge in Jalalabad reopened after repairs.", title="Bridge", source="bridge")
