@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import io
 import itertools
@@ -18,6 +19,7 @@ import json
 import logging
 import math
 import os
+import pickle
 import platform
 import pstats
 import resource
@@ -27,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LIBRARY_FILE = "library.sqlite3"
 QUESTIONS, WARM_UP = 200, 20
 BM25_SAMPLE_AT_1M = 10  # rank-bm25 scores every passage in Python: ~1 s a question at 1M
-STREAM_ARTICLES = 1_000  # articles generated and added per call, so the build never holds the whole corpus
+STREAM_ARTICLES = 1_000  # articles made and spilled at a time, so the build never holds the whole corpus
 LIVE_CHANGES = 5
 INGEST_ARTICLES = 10_000
 INGEST_WORKERS = os.cpu_count() or 1  # as `citebot add` and the bot run by default (INGEST_WORKERS=0)
@@ -161,28 +163,59 @@ def collection_of(index: int) -> str:
     return CHAT_COLLECTIONS[turn - 18] if turn >= 18 else GLOBAL_COLLECTION
 
 
+def spill_articles(corpus: SyntheticCorpus, workdir: Path) -> dict[str, Path]:
+    """Every article of the corpus pickled to a file of its collection, a thousand at a time."""
+    names = (GLOBAL_COLLECTION, *CHAT_COLLECTIONS)
+    paths = {name: workdir / f"articles-{name.replace(':', '-')}.pickle" for name in names}
+    files = {name: path.open("wb") for name, path in paths.items()}
+    try:
+        for start in range(0, corpus.article_count, STREAM_ARTICLES):
+            groups: dict[str, list[Article]] = {}
+            for index in range(start, min(start + STREAM_ARTICLES, corpus.article_count)):
+                groups.setdefault(collection_of(index), []).append(corpus.article(index))
+            for name, articles in groups.items():
+                pickle.dump(articles, files[name], pickle.HIGHEST_PROTOCOL)
+    finally:
+        for file in files.values():
+            file.close()
+    return paths
+
+
+def read_spilled(path: Path) -> Iterator[Article]:
+    with path.open("rb") as file:
+        while True:
+            try:
+                yield from pickle.load(file)
+            except EOFError:
+                return
+
+
 # Workers: each runs in its own process and writes <workdir>/<step>.json --------------------------------------
 
 
 def measure_build(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict:
+    """One add per collection, each streaming its articles from a file as `citebot add` streams a folder; making
+    the synthetic articles takes longer than adding them, so they are made and spilled to disk beforehand."""
     _, before = rss_mb()
+    spilled = spill_articles(corpus, workdir)
     profiler = cProfile.Profile() if profile else None
     library = Library.open(workdir / LIBRARY_FILE, workers=INGEST_WORKERS)
     seconds, started = 0.0, time.perf_counter()
-    for start in range(0, corpus.article_count, STREAM_ARTICLES):
-        groups: dict[str, list[Article]] = {}
-        for index in range(start, min(start + STREAM_ARTICLES, corpus.article_count)):
-            groups.setdefault(collection_of(index), []).append(corpus.article(index))
-        for collection, articles in groups.items():
-            seconds += _timed(lambda a=articles, c=collection: library.add_articles(a, collection=c), profiler)
-        done = min(start + STREAM_ARTICLES, corpus.article_count)
-        logger.info("built %d/%d articles in %.0f s", done, corpus.article_count, seconds)
+    for collection, path in spilled.items():
+
+        def progress(done: int, _total: int | None, collection: str = collection) -> None:
+            if done % 10_000 < 1_000:
+                logger.info("%s: added %d articles in %.0f s", collection, done, time.perf_counter() - started)
+
+        add = functools.partial(library.add_articles, read_spilled(path), collection=collection, progress=progress)
+        seconds += _timed(add, profiler)
+        path.unlink()
     _, retained = rss_mb()
     stats = library.stats()
     seconds += _timed(library.close, profiler)
     return {
         "seconds": seconds,
-        "wall_seconds": time.perf_counter() - started,  # with generating the articles
+        "wall_seconds": time.perf_counter() - started,
         "rss_before_mb": before,
         "peak_rss_mb": rss_mb()[0],
         "retained_rss_mb": retained,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,11 +61,19 @@ class Library:
     def add_path(
         self, path: str | Path, *, collection: str = GLOBAL_COLLECTION, progress: Progress | None = None
     ) -> AddReport:
-        """Add a file or a folder (recursively). Bad files are skipped with a reason; the rest are added."""
-        items = list(read_articles(path))
-        skipped = tuple(item for item in items if isinstance(item, Skipped))
-        articles = [item for item in items if isinstance(item, Article)]
-        return self.add_articles(articles, collection=collection, progress=progress) + AddReport(skipped=skipped)
+        """Add a file or a folder (recursively). Bad files are skipped with a reason; the rest are added, read as
+        they are needed: a folder of any size is never all in memory."""
+        skipped: list[Skipped] = []
+
+        def articles() -> Iterator[Article]:
+            for item in read_articles(path):
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                else:
+                    yield item
+
+        report = self.add_articles(articles(), collection=collection, progress=progress)
+        return report + AddReport(skipped=tuple(skipped))
 
     def add_bytes(
         self, name: str, data: bytes, *, collection: str = GLOBAL_COLLECTION, url: str | None = None
@@ -93,7 +101,8 @@ class Library:
     def add_articles(
         self, articles: Iterable[Article], *, collection: str = GLOBAL_COLLECTION, progress: Progress | None = None
     ) -> AddReport:
-        """Add articles in batches; each batch is one transaction, so an article is all in or all out."""
+        """Add articles in batches; each batch is one transaction, so an article is all in or all out. `articles`
+        may be any iterable, a generator included: it is read as the add goes, a few thousand articles ahead."""
         report = self._writer.add_articles(articles, collection, progress)
         if report.added:
             # The library's other languages were warmed when it opened; counting every article's language again

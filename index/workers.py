@@ -4,11 +4,12 @@ process writes to the store and the search index."""
 from __future__ import annotations
 
 import collections
+import itertools
 import logging
 import multiprocessing
 import pickle
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -42,24 +43,33 @@ class PreparePool:
         self._lock = threading.Lock()
         self._articles_seen = 0  # in every add so far
 
-    def prepare_all(self, articles: Sequence[Article], splitters: Splitters) -> Iterator[PreparedArticle]:
-        """Every article prepared, in the order given."""
-        position = 0
-        self._articles_seen += len(articles)
-        if self._workers > 1:  # here, in order, until some language's splitter has stopped learning
-            while position < len(articles) and not splitters.frozen_parameters():
-                yield prepare(articles[position], splitters)
-                position += 1
-        params = splitters.frozen_parameters()
-        articles = articles[position:]
-        started = self._executor is not None and frozenset(params) == self._languages
-        big = self._articles_seen >= MIN_PARALLEL_ARTICLES
-        if self._workers < 2 or not params or not (started or big):
+    def prepare_all(self, articles: Iterable[Article], splitters: Splitters) -> Iterator[PreparedArticle]:
+        """Every article prepared, in the order given; taken from `articles` as they are needed, so a stream of
+        any length is held a few hundred articles at a time."""
+        articles = iter(articles)
+        if self._workers < 2:
             for article in articles:
                 yield prepare(article, splitters)
             return
+        while not splitters.frozen_parameters():  # here, in order, until some language's splitter stops learning
+            article = next(articles, None)
+            if article is None:
+                return
+            self._articles_seen += 1
+            yield prepare(article, splitters)
+        params = splitters.frozen_parameters()
+        # Enough of the rest read ahead to tell a big add from a small one.
+        head = list(itertools.islice(articles, MIN_PARALLEL_ARTICLES))
+        self._articles_seen += len(head)
+        rest = itertools.chain(head, articles)
+        started = self._executor is not None and frozenset(params) == self._languages
+        big = self._articles_seen >= MIN_PARALLEL_ARTICLES
+        if not (started or big):
+            for article in rest:
+                yield prepare(article, splitters)
+            return
         executor = self._executor_for(params)
-        chunks = iter([articles[i : i + CHUNK_ARTICLES] for i in range(0, len(articles), CHUNK_ARTICLES)])
+        chunks = iter(lambda: list(itertools.islice(rest, CHUNK_ARTICLES)), [])
         pending: collections.deque[tuple[Sequence[Article], Future]] = collections.deque()
 
         def submit() -> None:

@@ -6,12 +6,12 @@ import itertools
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from dataclasses import dataclass, field, replace
 
 from .analysis import ANALYSIS_VERSION, joined_terms
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
-from .models import AddReport, Article, Skipped
+from .models import AddReport, Article, Skipped, Source
 from .search import PassageIndex
 from .store import Store
 from .workers import PreparePool
@@ -25,7 +25,7 @@ WRITE_ARTICLES = 200  # written into the batch's transaction as they come, while
 # The search index commits once an add is done, and on the way every this many articles: a commit costs about
 # as much as indexing a thousand passages, and until it the journal (pending_index) covers what is not yet in.
 INDEX_COMMIT_ARTICLES = 5_000
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int | None], None]  # done, and the total when known
 
 
 UNSTORABLE = re.compile("[\ud800-\udfff\x00]")  # lone surrogates (half an emoji) and NUL: not storable text
@@ -45,6 +45,14 @@ def clean_article(article: Article) -> Article:
         url=clean(article.url),
         published=clean(article.published),
     )
+
+
+@dataclass
+class _Screened:
+    """What an add left out before preparing: articles without text, and those stored already unchanged."""
+
+    skipped: list[Skipped] = field(default_factory=list)
+    unchanged: list[Source] = field(default_factory=list)
 
 
 class Writer:
@@ -79,46 +87,50 @@ class Writer:
             self.rebuild()
 
     def add_articles(self, articles: Iterable[Article], collection: str, progress: Progress | None) -> AddReport:
-        articles = [clean_article(article) for article in articles]
-        wanted: list[Article] = []  # to split, analyse and write, in the order given
-        skipped, unchanged = [], []
-        for start in range(0, len(articles), BATCH_ARTICLES):
-            batch = articles[start : start + BATCH_ARTICLES]
-            known = self._known_hashes(collection, [article.source for article in batch])
-            for article in batch:
-                if not article.text.strip():
-                    skipped.append(Skipped(article.source, "no text"))
-                elif article.source in known and known[article.source] == content_hash(article):
-                    unchanged.append(source_of(article, collection))
-                else:
-                    wanted.append(article)
-        report = AddReport(unchanged=tuple(unchanged), skipped=tuple(skipped))
-        done = len(articles) - len(wanted)
-        prepared = self._pool.prepare_all(wanted, self._splitters)
+        """Add articles as they come: a stream of any length (a generator reading a folder of a million files) is
+        held a few batches at a time, and a big add keeps every core busy from its first article to its last."""
+        total = len(articles) if isinstance(articles, Sized) else None
+        screened = _Screened()
+        prepared = self._pool.prepare_all(self._screen(iter(articles), collection, screened), self._splitters)
+        report, written = AddReport(), 0
         uncommitted: list[int] = []  # articles whose index changes are not yet committed
         try:
-            for _ in range(0, len(wanted), BATCH_ARTICLES):
+            while True:
                 added, changed, count = self._write_batch(prepared, collection)
+                if not count:
+                    break
                 report += added
                 uncommitted += changed
+                written += count
                 if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
                     self._commit_index(uncommitted)
                     uncommitted = []
-                done += count
                 if progress is not None:
-                    progress(done, len(articles))
+                    progress(written + len(screened.skipped) + len(screened.unchanged), total)
         finally:
             if uncommitted:
                 self._commit_index(uncommitted)
-            if len(wanted) >= BATCH_ARTICLES:
+            if written >= BATCH_ARTICLES:
                 # The writing connection's page cache (Store.WRITER_CACHE_KB) earns its keep during a big add;
                 # kept after it, it would hold a hundred megabytes of pages nothing reads.
                 with self._write_lock:
                     self._store.writer.execute("PRAGMA shrink_memory")
-        return report
+        return report + AddReport(unchanged=tuple(screened.unchanged), skipped=tuple(screened.skipped))
+
+    def _screen(self, articles: Iterator[Article], collection: str, screened: _Screened) -> Iterator[Article]:
+        """The articles to split, analyse and write, in the order given: not those without text, nor those
+        stored already with the same content (re-adding an unchanged folder at start-up is cheap)."""
+        while batch := [clean_article(article) for article in itertools.islice(articles, BATCH_ARTICLES)]:
+            known = self._known_hashes(collection, [article.source for article in batch])
+            for article in batch:
+                if not article.text.strip():
+                    screened.skipped.append(Skipped(article.source, "no text"))
+                elif article.source in known and known[article.source] == content_hash(article):
+                    screened.unchanged.append(source_of(article, collection))
+                else:
+                    yield article
 
     def _known_hashes(self, collection: str, sources: list[str]) -> dict[str, str]:
-        # Checked before splitting and analysing, so re-adding an unchanged folder at start-up is cheap.
         with self._store.reading() as db:
             marks = ",".join("?" * len(sources))
             rows = db.execute(
@@ -134,9 +146,12 @@ class Writer:
         and how many articles were taken. They are written a few at a time as they come, so the workers prepare
         the next ones meanwhile rather than wait for a whole batch to be written."""
         added, unchanged, written, sentences, count = [], [], [], 0, 0
-        with self._write_lock:
+        with self._write_lock:  # preparing too: the splitters learn, and the pool is not thread-safe
+            part = list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES)))
+            if not part:
+                return AddReport(), [], 0
             with self._store.transaction() as db:
-                while part := list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES - count))):
+                while part:
                     count += len(part)
                     for item, outcome in zip(part, write_all(db, self._store, part, collection), strict=True):
                         source = source_of(item.article, collection)
@@ -147,6 +162,7 @@ class Writer:
                         self.written_languages.add(item.language)
                         sentences += item.sentence_count
                         written.append(outcome)
+                    part = list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES - count)))
                 self._splitters.save(db)
             self._on_change()
             if written:

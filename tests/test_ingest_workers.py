@@ -22,10 +22,11 @@ def small_thresholds(monkeypatch):
     monkeypatch.setattr(index.workers, "MIN_PARALLEL_ARTICLES", 20)
 
 
-def build(path, workers: int) -> list[tuple]:
+def build(path, workers: int, streamed: bool = False) -> list[tuple]:
     corpus = SyntheticCorpus(ARTICLES * 10, seed=7)
     with Library.open(path, workers=workers) as library:
-        report = library.add_articles([corpus.article(i) for i in range(ARTICLES)])
+        articles = (corpus.article(i) for i in range(ARTICLES))  # a generator: read as the add goes
+        report = library.add_articles(articles if streamed else list(articles))
         assert len(report.added) == ARTICLES
         question = corpus.questions(1)[0].text
         found = [(a.sentence, a.score) for a in library.query(question, 5, abstain=False).answers]
@@ -56,6 +57,15 @@ def test_workers_split_and_analyse_exactly_as_one_process_does(tmp_path, small_t
     together = build(tmp_path / "together.sqlite3", workers=2)
     assert started == [["en"]]  # the workers ran, with what Punkt learned of English
     assert together == alone
+
+
+def test_a_stream_through_the_workers_makes_the_library_a_list_makes_in_one_process(
+    tmp_path, small_thresholds, started
+):
+    alone = build(tmp_path / "alone.sqlite3", workers=1)
+    streamed = build(tmp_path / "streamed.sqlite3", workers=2, streamed=True)
+    assert started == [["en"]]
+    assert streamed == alone
 
 
 def test_a_worker_that_dies_leaves_the_rest_to_this_process(tmp_path, small_thresholds, monkeypatch, caplog):
