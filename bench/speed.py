@@ -194,8 +194,9 @@ def read_spilled(path: Path) -> Iterator[Article]:
 
 
 def measure_build(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict:
-    """One add per collection, each streaming its articles from a file as `citebot add` streams a folder; making
-    the synthetic articles takes longer than adding them, so they are made and spilled to disk beforehand."""
+    """One add per collection, each streaming its articles from a file as `citebot add` streams a folder. Making
+    the synthetic articles costs about half the CPU adding them does, and would compete with the add for the
+    cores, so they are made and spilled to disk beforehand, untimed."""
     _, before = rss_mb()
     spilled = spill_articles(corpus, workdir)
     profiler = cProfile.Profile() if profile else None
