@@ -54,12 +54,14 @@ NUMBER = re.compile(
     r"|thousands?|millions?|billions?|trillions?)\b",
     re.IGNORECASE,
 )
+# A year from 1000 on ("in 1066", "1 May 1191") or with its era ("9000 BP", "44 BC"): history is asked about with
+# "when" as much as the news is.
 TIME = re.compile(
-    r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+    r"\b(?:1\d\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|week|month|"
     r"year|years|century|decade|since|ago|until|before|after|during|when|morning|evening|"
-    r"night|season|spring|summer|autumn|winter)\b",
+    r"night|season|spring|summer|autumn|winter)\b|\d\s*(?:BCE?|AD|CE|BP)\b",
     re.IGNORECASE,
 )
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")

@@ -253,6 +253,30 @@ def test_in_memory_library_answers_added_text():
         assert answer.sources[0].collection == GLOBAL_COLLECTION
 
 
+@pytest.mark.parametrize(
+    ("text", "question", "answer"),
+    [
+        (
+            "Pilgrims crossed the river on the stone bridge that the monks of the abbey rebuilt. "
+            "The monks rebuilt it in 1190 with stone from the quarry.",
+            "When did the monks rebuild the stone bridge?",
+            "The monks rebuilt it in 1190 with stone from the quarry.",
+        ),
+        (
+            "Hunters followed the herds into the forested valley as the glaciers of the last ice age retreated. "
+            "By 9000 BP the valley was fully forested.",
+            "When was the valley fully forested after the last ice age?",
+            "By 9000 BP the valley was fully forested.",
+        ),
+    ],
+    ids=["year-before-1500", "era-marker"],
+)
+def test_when_question_prefers_the_sentence_that_dates_it(text, question, answer):
+    with Library.open(None) as lib:
+        lib.add_text(text, title="History", source="history")
+        assert lib.ask(question)[0].sentence == answer
+
+
 def test_empty_library_answers_nothing():
     with Library.open(None) as lib:
         assert lib.ask("Where is the convoy?") == []
