@@ -41,6 +41,8 @@ ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it o
 DEFINITION_BONUS = 0.6
 DEFINITION_TYPES = frozenset({"what_is", "who", None})
 DEFINITION_MAX_TERMS = 3
+# "What kind of company is Sky UK Limited?" asks what it is, however many words it takes to say so.
+KIND_OF = re.compile(r"\b(?:what|which) (?:kind|type|sort)s? of\b")
 
 # "I don't know" is decided from evidence, not from a raw score (which grows with library size and
 # question length): the share of the question's IDF weight the answer matches. Below this, no answer.
@@ -127,7 +129,9 @@ def score_candidates(
     cue = TYPE_CUES.get(question_type or "")
     asked = question_text.casefold()
     bigrams = {(a, b): min(idfs[a], idfs[b]) for a, b in pairwise(question_terms) if a != b}
-    definition_asked = question_type in DEFINITION_TYPES and len(unique_terms) <= DEFINITION_MAX_TERMS
+    definition_asked = (question_type in DEFINITION_TYPES and len(unique_terms) <= DEFINITION_MAX_TERMS) or bool(
+        KIND_OF.search(asked)
+    )
     in_sentence: dict[int, frozenset[str]] = {}  # question terms in each sentence, by id: neighbours are shared
 
     def asked_in(row: SentenceRow | None) -> frozenset[str]:

@@ -277,6 +277,18 @@ def test_when_question_prefers_the_sentence_that_dates_it(text, question, answer
         assert lib.ask(question)[0].sentence == answer
 
 
+def test_what_kind_of_question_prefers_the_sentence_saying_what_it_is():
+    with Library.open(None) as lib:
+        lib.add_text(
+            "The company changed its name from Northern Ferries Limited to Harbourline Limited in 2014. "
+            "Harbourline Limited (formerly Northern Ferries) is a Scottish shipping firm that serves the islands.",
+            title="Ferries",
+            source="ferries",
+        )
+        [answer, *_] = lib.ask("What kind of company is Harbourline Limited?")
+        assert answer.sentence.startswith("Harbourline Limited (formerly Northern Ferries) is a Scottish shipping firm")
+
+
 def test_empty_library_answers_nothing():
     with Library.open(None) as lib:
         assert lib.ask("Where is the convoy?") == []
