@@ -78,6 +78,9 @@ REASON = re.compile(
     r"|caus(?:e|ed|es|ing)|led to|lead to|since|for fear|aim(?:ed|s)? (?:to|at)|to (?:protect|prevent|avoid|ensure))\b",
     re.IGNORECASE,
 )
+# "What is the bend of the Rhine in Basel called?": a name given in quotes or brackets, or said to be one.
+NAME_ASKED = re.compile(r"\b(?:called|named|the name (?:of|for))\b", re.IGNORECASE)
+NAMING = re.compile(r"[\"“«][^\"”»]+[\"”»]|\([A-Z][^()]*\)|\b(?:called|named|known as)\b")
 TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE, "why": REASON}
 
 
@@ -127,6 +130,8 @@ def score_candidates(
     total_weight = sum(weights.values()) or 1.0
     top_passage = max(c.passage_score for c in usable) or 1.0
     cue = TYPE_CUES.get(question_type or "")
+    if cue is None and NAME_ASKED.search(question_text):
+        cue = NAMING
     asked = question_text.casefold()
     bigrams = {(a, b): min(idfs[a], idfs[b]) for a, b in pairwise(question_terms) if a != b}
     definition_asked = (question_type in DEFINITION_TYPES and len(unique_terms) <= DEFINITION_MAX_TERMS) or bool(

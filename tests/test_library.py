@@ -289,6 +289,18 @@ def test_what_kind_of_question_prefers_the_sentence_saying_what_it_is():
         assert answer.sentence.startswith("Harbourline Limited (formerly Northern Ferries) is a Scottish shipping firm")
 
 
+def test_what_is_it_called_question_prefers_the_sentence_giving_a_name():
+    with Library.open(None) as lib:
+        lib.add_text(
+            "Below the old mill the river makes a sharp bend to the north before it reaches the town. "
+            'Boatmen know the sharp bend by the mill as "the Elbow".',
+            title="River",
+            source="river",
+        )
+        [answer, *_] = lib.ask("What is the sharp bend of the river below the mill called?")
+        assert answer.sentence == 'Boatmen know the sharp bend by the mill as "the Elbow".'
+
+
 def test_empty_library_answers_nothing():
     with Library.open(None) as lib:
         assert lib.ask("Where is the convoy?") == []
