@@ -10,6 +10,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .analysis import analyze
+from .cues import answer_cue, has_new_answer_type
 from .related import Related
 from .scoring import bm25_scores
 from .store import SentenceRow
@@ -51,37 +52,10 @@ MIN_PARAPHRASE_COVERAGE = 0.35
 MIN_MARGIN = 0.1
 MIN_FURTHER_COVERAGE = 0.2
 
-NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
-    r"|thousands?|millions?|billions?|trillions?)\b",
-    re.IGNORECASE,
-)
-# A year from 1000 on ("in 1066", "1 May 1191") or with its era ("9000 BP", "44 BC"): history is asked about with
-# "when" as much as the news is.
-TIME = re.compile(
-    r"\b(?:1\d\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|"
-    r"tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|week|month|"
-    r"year|years|century|decade|since|ago|until|before|after|during|when|morning|evening|"
-    r"night|season|spring|summer|autumn|winter)\b|\d\s*(?:BCE?|AD|CE|BP)\b",
-    re.IGNORECASE,
-)
-NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
-PLACE = re.compile(r"\b(?:in|at|from|near|into|across|to)\s+(?:the\s+)?[A-Z][\w-]+")
 NUMBER_IN_TEXT = re.compile(r"\d[\d,.]*\d|\d")
 SHARED_CLAUSE_WORDS = 6
 MIN_CLAUSE_OVERLAP = 0.2
 SAME_NUMBERS_OVERLAP = 0.5
-# What answers "why" (English): a reason given in so many words.
-REASON = re.compile(
-    r"\b(?:because|due to|owing to|thanks to|so that|in order to|as a result|result(?:ed|s)? (?:in|from)|reasons?"
-    r"|caus(?:e|ed|es|ing)|led to|lead to|since|for fear|aim(?:ed|s)? (?:to|at)|to (?:protect|prevent|avoid|ensure))\b",
-    re.IGNORECASE,
-)
-# "What is the bend of the Rhine in Basel called?": a name given in quotes or brackets, or said to be one.
-NAME_ASKED = re.compile(r"\b(?:called|named|the name (?:of|for))\b", re.IGNORECASE)
-NAMING = re.compile(r"[\"“«][^\"”»]+[\"”»]|\([A-Z][^()]*\)|\b(?:called|named|known as)\b")
-TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE, "why": REASON}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +103,7 @@ def score_candidates(
     weights = {t: term_weight(t) for t in unique_terms}
     total_weight = sum(weights.values()) or 1.0
     top_passage = max(c.passage_score for c in usable) or 1.0
-    cue = TYPE_CUES.get(question_type or "")
-    if cue is None and NAME_ASKED.search(question_text):
-        cue = NAMING
+    cue = answer_cue(question_type, question_text)
     asked = question_text.casefold()
     bigrams = {(a, b): min(idfs[a], idfs[b]) for a, b in pairwise(question_terms) if a != b}
     definition_asked = (question_type in DEFINITION_TYPES and len(unique_terms) <= DEFINITION_MAX_TERMS) or bool(
@@ -169,7 +141,7 @@ def score_candidates(
         matched_weight += NEIGHBOUR_COVERAGE * sum(weights[t] for t in next_terms)
         coverage = matched_weight / total_weight
         score *= COORDINATION + (1.0 - COORDINATION) * coverage
-        if cue is not None and own > 0 and _has_new_answer_type(row.text, cue, asked):
+        if cue is not None and own > 0 and has_new_answer_type(row.text, cue, asked):
             score *= 1.0 + QUESTION_TYPE_BONUS
         if any(defines_acronym(row.text, acronym) for acronym in acronyms):
             score *= 1.0 + ACRONYM_BONUS
@@ -237,12 +209,6 @@ def defines(sentence: str, asked: frozenset[str]) -> float:
     match = DEFINITION.match(PARENTHESES.sub("", sentence))
     subject = set(analyze(match.group("subject"), "en")) if match else set()
     return len(subject & asked) / len(subject) if subject else 0.0
-
-
-def _has_new_answer_type(sentence: str, cue: re.Pattern[str], asked: str) -> bool:
-    """The sentence holds the kind of thing asked for (a number, a date, a name, a place) that the question
-    itself does not already hold: "How many ... in 2001?" is answered by another number than 2001."""
-    return any(match.group(0).casefold() not in asked for match in cue.finditer(sentence))
 
 
 @dataclass(frozen=True, slots=True)

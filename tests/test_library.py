@@ -504,7 +504,7 @@ def test_a_single_digit_the_articles_write_out_is_no_reason_to_refuse():
 
 
 def test_a_why_question_prefers_the_sentence_that_gives_a_reason(monkeypatch):
-    import index.answers
+    import index.cues
 
     with library_of(
         "The envoy left Doha on Monday.\n\nThe envoy left Doha early because the talks had stalled over the"
@@ -512,7 +512,7 @@ def test_a_why_question_prefers_the_sentence_that_gives_a_reason(monkeypatch):
     ) as library:
         assert "because" in library.ask("Why did the envoy leave Doha?")[0].sentence
         assert library.ask("When did the envoy leave Doha?")[0].sentence == "The envoy left Doha on Monday."
-        monkeypatch.delitem(index.answers.TYPE_CUES, "why")
+        monkeypatch.delitem(index.cues.TYPE_CUES, "why")
         assert library.ask("Why did the envoy leave Doha?")[0].sentence == "The envoy left Doha on Monday."
 
 
