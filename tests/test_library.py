@@ -268,37 +268,25 @@ def test_in_memory_library_answers_added_text():
             "When was the valley fully forested after the last ice age?",
             "By 9000 BP the valley was fully forested.",
         ),
-    ],
-    ids=["year-before-1500", "era-marker"],
-)
-def test_when_question_prefers_the_sentence_that_dates_it(text, question, answer):
-    with Library.open(None) as lib:
-        lib.add_text(text, title="History", source="history")
-        assert lib.ask(question)[0].sentence == answer
-
-
-def test_what_kind_of_question_prefers_the_sentence_saying_what_it_is():
-    with Library.open(None) as lib:
-        lib.add_text(
+        (
             "The company changed its name from Northern Ferries Limited to Harbourline Limited in 2014. "
             "Harbourline Limited (formerly Northern Ferries) is a Scottish shipping firm that serves the islands.",
-            title="Ferries",
-            source="ferries",
-        )
-        [answer, *_] = lib.ask("What kind of company is Harbourline Limited?")
-        assert answer.sentence.startswith("Harbourline Limited (formerly Northern Ferries) is a Scottish shipping firm")
-
-
-def test_what_is_it_called_question_prefers_the_sentence_giving_a_name():
-    with Library.open(None) as lib:
-        lib.add_text(
+            "What kind of company is Harbourline Limited?",
+            "Harbourline Limited (formerly Northern Ferries) is a Scottish shipping firm that serves the islands.",
+        ),
+        (
             "Below the old mill the river makes a sharp bend to the north before it reaches the town. "
             'Boatmen know the sharp bend by the mill as "the Elbow".',
-            title="River",
-            source="river",
-        )
-        [answer, *_] = lib.ask("What is the sharp bend of the river below the mill called?")
-        assert answer.sentence == 'Boatmen know the sharp bend by the mill as "the Elbow".'
+            "What is the sharp bend of the river below the mill called?",
+            'Boatmen know the sharp bend by the mill as "the Elbow".',
+        ),
+    ],
+    ids=["when-year-before-1500", "when-era-marker", "what-kind-of", "what-is-it-called"],
+)
+def test_question_type_prefers_the_sentence_holding_what_is_asked(text, question, answer):
+    with Library.open(None) as lib:
+        lib.add_text(text, title="Local history", source="history")
+        assert lib.ask(question)[0].sentence == answer
 
 
 def test_empty_library_answers_nothing():
