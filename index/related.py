@@ -23,6 +23,10 @@ MAX_SYNONYM_SHARE = 0.01
 # Ways English states an obligation: "must release" is answered by "is required to release" or "are obliged
 # to free". These are grammar, not topic words, so they hold for any library (stems as analysis makes them).
 RELATED_GROUPS_EN: tuple[frozenset[str], ...] = (frozenset({"must", "requir", "oblig", "compel", "need"}),)
+# A small number is written either way: "the remaining 4" is answered by "the remaining four", and counts as
+# the asker's own word. English stems as analysis makes them; not "one", which is as often no number ("which one").
+NUMBER_WORDS_EN = ("", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelv")
+NUMBER_WEIGHT = 1.0
 MIN_CORRECTABLE = 5  # shorter unknown words are left alone: too many real words lie one edit away
 
 
@@ -81,8 +85,9 @@ def related_terms(
     doc_freq: Callable[[str], int] | None = None,
     passages: int = 0,
 ) -> list[Related]:
-    """Other terms to look for: the groups above, and, when WordNet is installed, the library's terms for
-    synonyms of the question's `words` ((word as written, its term) pairs: "purchased" → "buy")."""
+    """Other terms to look for: the groups above, a small number written the other way ("4" → "four"), and,
+    when WordNet is installed, the library's terms for synonyms of the question's `words` ((word as written, its
+    term) pairs: "purchased" → "buy")."""
     if language != "en":
         return []
     asked = set(terms)
@@ -92,6 +97,10 @@ def related_terms(
         if present:
             source = sorted(present)[0]
             related += [Related(t, source, RELATED_WEIGHT) for t in sorted(group - asked)]
+    for term in terms:
+        other = _number_other_way(term)
+        if other is not None and other not in asked:
+            related.append(Related(other, term, NUMBER_WEIGHT))
     lexicon = wordnet.installed()
     if lexicon is None or doc_freq is None:
         return related
@@ -104,3 +113,13 @@ def related_terms(
                     seen.add(found)
                     related.append(Related(found, term, SYNONYM_WEIGHT))
     return related
+
+
+_DIGITS_OF_WORDS = {word: str(number) for number, word in enumerate(NUMBER_WORDS_EN) if word}
+
+
+def _number_other_way(term: str) -> str | None:
+    """The word for a small number written in digits, or the digits for its word; None for other terms."""
+    if term.isdigit() and term == str(int(term)) and int(term) < len(NUMBER_WORDS_EN):
+        return NUMBER_WORDS_EN[int(term)] or None
+    return _DIGITS_OF_WORDS.get(term)

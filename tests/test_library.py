@@ -289,6 +289,23 @@ def test_question_type_prefers_the_sentence_holding_what_is_asked(text, question
         assert lib.ask(question)[0].sentence == answer
 
 
+def test_a_small_number_matches_whether_written_in_digits_or_in_words():
+    with Library.open(None) as lib:
+        lib.add_text(
+            "Six buses were sent to the airport depot on Monday. Four buses were sent to the harbour depot on Monday.",
+            title="Buses",
+            source="buses",
+        )
+        lib.add_text("The 3 ferries left the quay at dawn.", title="Ferries at dawn", source="ferries-dawn")
+        lib.add_text("The 5 ferries left the quay at noon.", title="Ferries at noon", source="ferries-noon")
+        [buses, *_] = lib.ask("Where were the 4 buses sent?")
+        assert buses.sentence == "Four buses were sent to the harbour depot on Monday."
+        assert "4" in buses.why.matched_terms
+        [ferries, *_] = lib.ask("When did the three ferries leave the quay?")
+        assert ferries.sentence == "The 3 ferries left the quay at dawn."
+        assert "three" in ferries.why.matched_terms
+
+
 def test_empty_library_answers_nothing():
     with Library.open(None) as lib:
         assert lib.ask("Where is the convoy?") == []
