@@ -97,7 +97,7 @@ def related_terms(
         if present:
             source = sorted(present)[0]
             related += [Related(t, source, RELATED_WEIGHT) for t in sorted(group - asked)]
-    for term in terms:
+    for term in dict.fromkeys(terms):
         other = _number_other_way(term)
         if other is not None and other not in asked:
             related.append(Related(other, term, NUMBER_WEIGHT))

@@ -306,6 +306,14 @@ def test_a_small_number_matches_whether_written_in_digits_or_in_words():
         assert "three" in ferries.why.matched_terms
 
 
+def test_a_number_asked_twice_is_looked_for_the_other_way_once():
+    from index.related import related_terms
+
+    assert [(r.term, r.stands_for) for r in related_terms(["4", "buse", "4"], "en")] == [("four", "4")]
+    assert related_terms(["4", "four"], "en") == []  # both ways asked already
+    assert related_terms(["1", "04", "13", "one"], "en") == []  # "one" is as often no number; "04" is not a term
+
+
 def test_empty_library_answers_nothing():
     with Library.open(None) as lib:
         assert lib.ask("Where is the convoy?") == []
