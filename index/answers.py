@@ -10,7 +10,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .analysis import analyze
-from .cues import answer_cue, has_new_answer_type
+from .cues import answer_cue, asks_what_kind, has_new_answer_type
 from .related import Related
 from .scoring import bm25_scores
 from .store import SentenceRow
@@ -42,8 +42,6 @@ ACRONYM_BONUS = 0.5  # "What does NSC stand for?": the sentence that spells it o
 DEFINITION_BONUS = 0.6
 DEFINITION_TYPES = frozenset({"what_is", "who", None})
 DEFINITION_MAX_TERMS = 3
-# "What kind of company is Sky UK Limited?" asks what it is, however many words it takes to say so.
-KIND_OF = re.compile(r"\b(?:what|which) (?:kind|type|sort)s? of\b")
 
 # "I don't know" is decided from evidence, not from a raw score (which grows with library size and
 # question length): the share of the question's IDF weight the answer matches. Below this, no answer.
@@ -106,9 +104,9 @@ def score_candidates(
     cue = answer_cue(question_type, question_text)
     asked = question_text.casefold()
     bigrams = {(a, b): min(idfs[a], idfs[b]) for a, b in pairwise(question_terms) if a != b}
-    definition_asked = (question_type in DEFINITION_TYPES and len(unique_terms) <= DEFINITION_MAX_TERMS) or bool(
-        KIND_OF.search(asked)
-    )
+    definition_asked = (
+        question_type in DEFINITION_TYPES and len(unique_terms) <= DEFINITION_MAX_TERMS
+    ) or asks_what_kind(asked)
     in_sentence: dict[int, frozenset[str]] = {}  # question terms in each sentence, by id: neighbours are shared
 
     def asked_in(row: SentenceRow | None) -> frozenset[str]:

@@ -31,6 +31,8 @@ REASON = re.compile(
 # "What is the bend of the Rhine in Basel called?": a name given in quotes or brackets, or said to be one.
 NAME_ASKED = re.compile(r"\b(?:called|named|the name (?:of|for))\b", re.IGNORECASE)
 NAMING = re.compile(r"[\"“«][^\"”»]+[\"”»]|\([A-Z][^()]*\)|\b(?:called|named|known as)\b")
+# "What kind of company is Sky UK Limited?" asks what it is, however many words it takes to say so.
+KIND_OF = re.compile(r"\b(?:what|which) (?:kind|type|sort)s? of\b", re.IGNORECASE)
 TYPE_CUES: dict[str, re.Pattern[str]] = {"count": NUMBER, "when": TIME, "who": NAME, "where": PLACE, "why": REASON}
 
 
@@ -40,6 +42,11 @@ def answer_cue(question_type: str | None, question: str) -> re.Pattern[str] | No
     if cue is None and NAME_ASKED.search(question):
         return NAMING
     return cue
+
+
+def asks_what_kind(question: str) -> bool:
+    """Whether the question asks what kind of thing something is (answered by a sentence saying what it is)."""
+    return bool(KIND_OF.search(question))
 
 
 def has_new_answer_type(sentence: str, cue: re.Pattern[str], asked: str) -> bool:

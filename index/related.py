@@ -98,7 +98,7 @@ def related_terms(
             source = sorted(present)[0]
             related += [Related(t, source, RELATED_WEIGHT) for t in sorted(group - asked)]
     for term in dict.fromkeys(terms):
-        other = _number_other_way(term)
+        other = _OTHER_WAY.get(term)
         if other is not None and other not in asked:
             related.append(Related(other, term, NUMBER_WEIGHT))
     lexicon = wordnet.installed()
@@ -115,11 +115,8 @@ def related_terms(
     return related
 
 
-_DIGITS_OF_WORDS = {word: str(number) for number, word in enumerate(NUMBER_WORDS_EN) if word}
-
-
-def _number_other_way(term: str) -> str | None:
-    """The word for a small number written in digits, or the digits for its word; None for other terms."""
-    if term.isdigit() and term == str(int(term)) and int(term) < len(NUMBER_WORDS_EN):
-        return NUMBER_WORDS_EN[int(term)] or None
-    return _DIGITS_OF_WORDS.get(term)
+# Each small number's digits and its word, both ways.
+_OTHER_WAY = {
+    **{str(number): word for number, word in enumerate(NUMBER_WORDS_EN) if word},
+    **{word: str(number) for number, word in enumerate(NUMBER_WORDS_EN) if word},
+}
