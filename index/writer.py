@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field, replace
 
 from .analysis import ANALYSIS_VERSION, joined_terms
+from .garbage import fewer_collections
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
 from .models import AddReport, Article, Skipped, Source
 from .search import PassageIndex
@@ -94,27 +95,28 @@ class Writer:
         prepared = self._pool.prepare_all(self._screen(iter(articles), collection, screened), self._splitters)
         report, written = AddReport(), 0
         uncommitted: list[int] = []  # articles whose index changes are not yet committed
-        try:
-            while True:
-                added, changed, count = self._write_batch(prepared, collection)
-                if not count:
-                    break
-                report += added
-                uncommitted += changed
-                written += count
-                if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
+        with fewer_collections():  # see garbage.py: a tenth of a big add's writing CPU
+            try:
+                while True:
+                    added, changed, count = self._write_batch(prepared, collection)
+                    if not count:
+                        break
+                    report += added
+                    uncommitted += changed
+                    written += count
+                    if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
+                        self._commit_index(uncommitted)
+                        uncommitted = []
+                    if progress is not None:
+                        progress(written + len(screened.skipped) + len(screened.unchanged), total)
+            finally:
+                if uncommitted:
                     self._commit_index(uncommitted)
-                    uncommitted = []
-                if progress is not None:
-                    progress(written + len(screened.skipped) + len(screened.unchanged), total)
-        finally:
-            if uncommitted:
-                self._commit_index(uncommitted)
-            if written >= BATCH_ARTICLES:
-                # The writing connection's page cache (Store.WRITER_CACHE_KB) earns its keep during a big add;
-                # kept after it, it would hold a hundred megabytes of pages nothing reads.
-                with self._write_lock:
-                    self._store.writer.execute("PRAGMA shrink_memory")
+                if written >= BATCH_ARTICLES:
+                    # The writing connection's page cache (Store.WRITER_CACHE_KB) earns its keep during a big add;
+                    # kept after it, it would hold a hundred megabytes of pages nothing reads.
+                    with self._write_lock:
+                        self._store.writer.execute("PRAGMA shrink_memory")
         return report + AddReport(unchanged=tuple(screened.unchanged), skipped=tuple(screened.skipped))
 
     def _screen(self, articles: Iterator[Article], collection: str, screened: _Screened) -> Iterator[Article]:
@@ -233,7 +235,7 @@ class Writer:
 
     def rebuild(self) -> int:
         """Rebuild the search index from the library file; returns the number of passages indexed."""
-        with self._write_lock:
+        with self._write_lock, fewer_collections():
             self._index.clear()
             ids = [row[0] for row in self._store.writer.execute("SELECT id FROM articles ORDER BY id")]
             for start in range(0, len(ids), 5_000):

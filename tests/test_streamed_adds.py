@@ -3,10 +3,13 @@ added before a failure stays stored and searchable."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import threading
 
 import pytest
 
+import index.garbage
 import index.writer
 from bench.synthetic import SyntheticCorpus
 from index import Library
@@ -79,3 +82,60 @@ def test_a_folder_is_added_as_it_is_read_with_its_bad_files_reported(tmp_path, s
     # Progress comes batch by batch; the total is unknown while the folder is still being read.
     assert [done for done, _ in reported] == [10, 20, 30, 35]
     assert {total for _, total in reported} == {None}
+
+
+def test_an_add_collects_cycles_less_often_and_gives_the_process_its_own_setting_back(tmp_path):
+    seen_during: list[int] = []
+
+    def articles(count: int, fail: bool = False):
+        for i in range(count):
+            seen_during.append(gc.get_threshold()[0])
+            yield CORPUS.article(i)
+        if fail:
+            raise OSError("the archive's disk went away")
+
+    own = (900, 11, 12)  # the process's own thresholds, not the default, must come back
+    before = gc.get_threshold()
+    gc.set_threshold(*own)
+    try:
+        with Library.open(tmp_path / "library.sqlite3") as library:
+            library.add_articles(articles(5))
+            assert gc.get_threshold() == own
+            with pytest.raises(OSError):
+                library.add_articles(articles(3, fail=True), collection="chat:1")
+            assert gc.get_threshold() == own
+    finally:
+        gc.set_threshold(*before)
+    assert set(seen_during) == {index.garbage.BULK_THRESHOLD}
+
+
+def test_overlapping_adds_in_threads_give_the_setting_back_once_the_last_ends(tmp_path):
+    """The first add ends while the second runs: the second keeps the raised threshold, and its end restores the
+    process's own."""
+    before = gc.get_threshold()
+    first_reporting, second_reporting, first_done = threading.Event(), threading.Event(), threading.Event()
+    during_second: list[int] = []
+
+    def first_progress(done: int, total: int | None) -> None:
+        first_reporting.set()
+        second_reporting.wait(30)
+
+    def second_progress(done: int, total: int | None) -> None:
+        second_reporting.set()
+        if first_done.wait(30):
+            during_second.append(gc.get_threshold()[0])
+
+    with Library.open(tmp_path / "library.sqlite3") as library:
+        adds = [
+            threading.Thread(target=library.add_articles, args=([CORPUS.article(i)],), kwargs={"progress": progress})
+            for i, progress in enumerate([first_progress, second_progress])
+        ]
+        adds[0].start()
+        assert first_reporting.wait(30)
+        adds[1].start()
+        adds[0].join(30)
+        first_done.set()
+        adds[1].join(30)
+        assert library.stats(None).articles == 2
+    assert during_second == [index.garbage.BULK_THRESHOLD]
+    assert gc.get_threshold() == before
