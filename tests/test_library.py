@@ -245,6 +245,25 @@ def test_sources_of_a_sentence_repeated_across_blocks_of_passages_are_all_cited(
         assert sorted(s.source for s in answer.sources) == [f"r{number}.md" for number in range(5)]
 
 
+def test_every_copy_of_the_answer_is_cited_also_beyond_the_passages_the_question_reads(tmp_path):
+    repeated = "The released prisoners were flown to their home provinces."
+    reports = 30  # more than the passages a question reads (retrieve.PASSAGES_TO_READ)
+    with Library.open(tmp_path / "copies.sqlite3") as library:
+        for number in range(reports):
+            library.add_text(
+                f"Report {number} opens here.\n\n“{repeated.upper()}”\n\nIt closes with other news of the day.",
+                title=f"Report {number}",
+                source=f"r{number}.md",
+            )
+        library.add_text(f"{repeated}\n\nThat is all.", title="In a chat", source="chat.md", collection="chat:1")
+        [answer, *_] = library.ask("Where were the released prisoners flown?")
+        assert sorted(s.source for s in answer.sources) == sorted(f"r{number}.md" for number in range(reports))
+        [answer, *_] = library.ask("Where were the released prisoners flown?", collections=None)
+        assert len(answer.sources) == reports + 1  # the chat's copy, once its collection is asked too
+        context = library.context(answer.sentence_id)
+        assert context is not None and len(context.sources) == reports + 1
+
+
 def test_in_memory_library_answers_added_text():
     with Library.open(":memory:") as lib:
         lib.add_text("The bridge in Jalalabad reopened after repairs.", title="Bridge", source="bridge")
