@@ -138,15 +138,30 @@ def analyze(text: str, language: str = "en") -> list[str]:
 def joined_terms(text: str, language: str = "en") -> str:
     """The terms of analyze(text, language) joined by spaces, as the store keeps them."""
     code = _code(language)
-    known = _PIECE_TERMS.get(code) or _PIECE_TERMS.setdefault(code, {})
+    known = _known_pieces(code)
     pieces = text.split(" ")
     try:  # every piece seen before: dict lookups in C, the common case
         return " ".join(filter(None, map(known.__getitem__, pieces)))
     except KeyError:  # some piece is new
-        if sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
-            _PIECE_TERMS.clear()  # a huge library must not grow it without limit
+        known = _known_pieces(code, adding=True)
         found = zip(pieces, map(known.get, pieces), strict=True)
         return " ".join(filter(None, [_piece_terms(p, code, known) if t is None else t for p, t in found]))
+
+
+def words_of_terms(text: str, wanted: set[str] | frozenset[str], language: str = "en") -> tuple[str, ...]:
+    """The words of the text, as written, whose terms are wanted: each once, in order (the words an answer shows
+    as matching the question). The words of tokenize(text, language), found at the cost of analyze() for the
+    pieces between spaces that hold none of them: a sentence's tokens cost ten times its terms."""
+    code = _code(language)
+    known = _known_pieces(code, adding=True)
+    found: list[str] = []
+    for piece in text.split(" "):
+        terms = known.get(piece)
+        if terms is None:
+            terms = _piece_terms(piece, code, known)
+        if terms and not wanted.isdisjoint(terms.split(" ")):
+            found += [token.surface for token in tokenize(piece, language) if token.term in wanted]
+    return tuple(dict.fromkeys(found))
 
 
 def stopwords(language: str) -> frozenset[str]:
@@ -207,6 +222,14 @@ def _fold(text: str) -> str:
 # (about 33 MB): a worker's half of a million synthetic English passages has about 170,000 pieces.
 MAX_CACHED_PIECES = 1 << 18
 _PIECE_TERMS: dict[str, dict[str, str]] = {}  # language code → piece → its terms joined by spaces
+
+
+def _known_pieces(code: str, adding: bool = False) -> dict[str, str]:
+    """The language's remembered pieces; all forgotten first when more are about to be added to a full memory (a
+    huge library must not grow it without limit)."""
+    if adding and sum(map(len, _PIECE_TERMS.values())) >= MAX_CACHED_PIECES:
+        _PIECE_TERMS.clear()
+    return _PIECE_TERMS.get(code) or _PIECE_TERMS.setdefault(code, {})
 
 
 def _piece_terms(piece: str, code: str, known: dict[str, str]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import lookup
-from .analysis import MAX_QUESTION_CHARS, Token, question_type, tokenize
+from .analysis import MAX_QUESTION_CHARS, Token, question_type, tokenize, words_of_terms
 from .answers import (
     Candidate,
     Scored,
@@ -273,7 +273,7 @@ def _answer(best: Scored, sources: tuple[Source, ...], margin: float, articles, 
     row = best.candidate.row
     language = articles[row.passage_id][1]
     wanted = set(terms)
-    matched_words = tuple(dict.fromkeys(t.surface for t in tokenize(row.text, language) if t.term and t.term in wanted))
+    matched_words = words_of_terms(row.text, wanted, language)
     why = Explanation(
         matched_terms=tuple(sorted(best.matched)),
         missing_terms=tuple(sorted(best.missing)),

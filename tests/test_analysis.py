@@ -14,6 +14,7 @@ from index.analysis import (
     question_type,
     stopwords,
     tokenize,
+    words_of_terms,
 )
 from index.languages import SUPPORTED, detect_language
 
@@ -269,6 +270,20 @@ def test_analyze_gives_the_terms_of_tokenize_for_text_cut_at_spaces(text, langua
     assert analyze(text, language) == expected
     assert analyze(text, language) == expected  # again, from what the first call remembered
     assert joined_terms(text, language) == " ".join(expected)  # as the store keeps them
+
+
+@settings(deadline=None, max_examples=500)  # no timing asserts: the first example loads models
+@given(
+    st.lists(st.sampled_from(SPACED), max_size=30).map("".join) | tricky_text,
+    st.sampled_from(["en", "de", "und", "zh"]),
+    st.integers(min_value=0),
+)
+def test_the_words_of_wanted_terms_are_those_tokenize_finds(text, language, choice):
+    terms = sorted(set(analyze(text, language)))
+    wanted = {term for i, term in enumerate(terms) if choice >> i & 1}  # any subset of the text's terms
+    expected = tuple(dict.fromkeys(t.surface for t in tokenize(text, language) if t.term in wanted))
+    assert words_of_terms(text, wanted, language) == expected
+    assert words_of_terms(text, wanted | {"absentterm"}, language) == expected
 
 
 @settings(max_examples=500)
