@@ -107,11 +107,12 @@ def words_of_terms(text: str, wanted: set[str] | frozenset[str], language: str =
     as matching the question). The words of tokenize(text, language), found at the cost of analyze() for the
     pieces between spaces that hold none of them: a sentence's tokens cost ten times its terms."""
     code = _code(language)
-    known = _known_pieces(code, adding=True)
+    known = _known_pieces(code)
     found: list[str] = []
     for piece in text.split(" "):
         terms = known.get(piece)
         if terms is None:
+            known = _known_pieces(code, adding=True)
             terms = _piece_terms(piece, code, known)
         if terms and not wanted.isdisjoint(terms.split(" ")):
             found += [token.surface for token in tokenize(piece, language) if token.term in wanted]

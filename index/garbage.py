@@ -23,8 +23,9 @@ _saved: tuple[int, ...] = ()
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Collect cycles less often inside this block. Adds in several threads may overlap: the first one in raises
-    the threshold and the last one out restores what the process had (its own setting, not the default)."""
+    """Collect cycles less often inside this block, or the function it decorates. Adds in several threads may
+    overlap: the first one in raises the threshold and the last one out restores what the process had (its own
+    setting, not the default)."""
     global _adds_running, _saved
     with _lock:
         if _adds_running == 0:

@@ -87,6 +87,7 @@ class Writer:
             logger.warning("search index out of step with %s; rebuilding it", self._store.path)
             self.rebuild()
 
+    @fewer_collections()  # see garbage.py: a tenth of a big add's writing CPU
     def add_articles(self, articles: Iterable[Article], collection: str, progress: Progress | None) -> AddReport:
         """Add articles as they come: a stream of any length (a generator reading a folder of a million files) is
         held a few batches at a time, and a big add keeps every core busy from its first article to its last."""
@@ -95,28 +96,27 @@ class Writer:
         prepared = self._pool.prepare_all(self._screen(iter(articles), collection, screened), self._splitters)
         report, written = AddReport(), 0
         uncommitted: list[int] = []  # articles whose index changes are not yet committed
-        with fewer_collections():  # see garbage.py: a tenth of a big add's writing CPU
-            try:
-                while True:
-                    added, changed, count = self._write_batch(prepared, collection)
-                    if not count:
-                        break
-                    report += added
-                    uncommitted += changed
-                    written += count
-                    if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
-                        self._commit_index(uncommitted)
-                        uncommitted = []
-                    if progress is not None:
-                        progress(written + len(screened.skipped) + len(screened.unchanged), total)
-            finally:
-                if uncommitted:
+        try:
+            while True:
+                added, changed, count = self._write_batch(prepared, collection)
+                if not count:
+                    break
+                report += added
+                uncommitted += changed
+                written += count
+                if len(uncommitted) >= INDEX_COMMIT_ARTICLES:
                     self._commit_index(uncommitted)
-                if written >= BATCH_ARTICLES:
-                    # The writing connection's page cache (Store.WRITER_CACHE_KB) earns its keep during a big add;
-                    # kept after it, it would hold a hundred megabytes of pages nothing reads.
-                    with self._write_lock:
-                        self._store.writer.execute("PRAGMA shrink_memory")
+                    uncommitted = []
+                if progress is not None:
+                    progress(written + len(screened.skipped) + len(screened.unchanged), total)
+        finally:
+            if uncommitted:
+                self._commit_index(uncommitted)
+            if written >= BATCH_ARTICLES:
+                # The writing connection's page cache (Store.WRITER_CACHE_KB) earns its keep during a big add;
+                # kept after it, it would hold a hundred megabytes of pages nothing reads.
+                with self._write_lock:
+                    self._store.writer.execute("PRAGMA shrink_memory")
         return report + AddReport(unchanged=tuple(screened.unchanged), skipped=tuple(screened.skipped))
 
     def _screen(self, articles: Iterator[Article], collection: str, screened: _Screened) -> Iterator[Article]:
@@ -233,9 +233,10 @@ class Writer:
             self.rebuild()
         return bool(count)
 
+    @fewer_collections()
     def rebuild(self) -> int:
         """Rebuild the search index from the library file; returns the number of passages indexed."""
-        with self._write_lock, fewer_collections():
+        with self._write_lock:
             self._index.clear()
             ids = [row[0] for row in self._store.writer.execute("SELECT id FROM articles ORDER BY id")]
             for start in range(0, len(ids), 5_000):
