@@ -1,9 +1,11 @@
-"""The library survives what hosts do to it: kill -9 mid-ingest, a truncated file, a full disk."""
+"""The library survives what hosts do to it: kill -9 mid-ingest, a truncated or damaged file, a full disk."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -105,3 +107,71 @@ def test_library_file_that_is_a_folder_gives_a_clear_error(tmp_path):
     (tmp_path / "lib.sqlite3").mkdir()
     with pytest.raises(LibraryFileError):
         Library.open(tmp_path / "lib.sqlite3")
+
+
+CRASH = textwrap.dedent(f"""
+    import os, sys
+    sys.path.insert(0, {str(REPO)!r})
+    from index import Library
+    library = Library.open(sys.argv[1])
+    library.add_text("The ferry to the island leaves at nine.", title="Ferry", source="ferry")
+    os._exit(0)  # as a kill -9: nothing is closed
+""")
+
+
+@pytest.fixture
+def statements(monkeypatch) -> list[str]:
+    """Every SQL statement the library's connections run from here on."""
+    ran: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(ran.append)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return ran
+
+
+def test_a_library_closed_cleanly_is_not_read_through_again_on_open(tmp_path, statements):
+    path = tmp_path / "lib.sqlite3"
+    with Library.open(path) as library:
+        library.add_text(article_text(1), title="Report 1", source="report-1")
+    statements.clear()
+    with Library.open(path) as library:
+        assert library.ask("What does the tokenb warehouse store?")
+    assert not any("quick_check" in s for s in statements)
+    statements.clear()
+    with Library.open(path):  # closed cleanly again, though it was only read
+        pass
+    assert not any("quick_check" in s for s in statements)
+
+
+def test_a_library_not_closed_cleanly_or_changed_since_is_checked_in_full(tmp_path, statements):
+    path = tmp_path / "lib.sqlite3"
+    completed = subprocess.run([sys.executable, "-c", CRASH, str(path)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    statements.clear()
+    with Library.open(path) as library:  # after a crash
+        assert library.ask("When does the ferry leave?")
+    assert any("quick_check" in s for s in statements)
+    for change in (lambda: os.utime(path, ns=(0, 0)), lambda: Path(f"{path}.clean").unlink()):
+        change()  # written by something else since, or the record lost (a copy of the file)
+        statements.clear()
+        with Library.open(path):
+            pass
+        assert any("quick_check" in s for s in statements)
+
+
+def test_a_library_damaged_after_a_clean_close_is_refused(tmp_path):
+    path = tmp_path / "lib.sqlite3"
+    with Library.open(path) as library:
+        for n in range(200):
+            library.add_text(article_text(n), title=f"Report {n}", source=f"report-{n}")
+    size = path.stat().st_size
+    with open(path, "r+b") as file:  # the same size: pages overwritten in place, as a bad copy or disk would
+        file.seek(size // 2)
+        file.write(bytes(range(256)) * ((size - size // 2) // 256))
+    with pytest.raises(LibraryFileError, match="corrupt"):
+        Library.open(path)
