@@ -10,6 +10,7 @@ from pathlib import Path
 from . import background, lookup, wordnet
 from .analysis import analyze
 from .articles import read_articles, read_bytes, read_html
+from .counts import ArticleCounts
 from .errors import CitebotError, QuestionError
 from .ingest import source_words
 from .languages import detect_language
@@ -30,9 +31,8 @@ class Library:
     def __init__(self, store: Store, index: PassageIndex, workers: int = 1) -> None:
         self._store = store
         self._index = index
-        self._languages: tuple[str, ...] | None = None  # of the articles, most common first; reset on writes
-        self._collection_sizes: dict[int, int] | None = None  # articles by collection id; reset on writes
-        self._writer = Writer(store, index, on_change=self._forget_languages, workers=workers)
+        self._counts = ArticleCounts()
+        self._writer = Writer(store, index, on_change=self._counts.changed, workers=workers)
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, workers: int = 1) -> Library:
@@ -48,13 +48,9 @@ class Library:
         library = cls(store, index, workers)
         library._writer.repair(fresh)
         with store.reading() as db:
-            languages = library._article_languages(db)
+            languages = library._counts.languages(db)
         _warm(languages)
         return library
-
-    def _forget_languages(self) -> None:
-        self._languages = None
-        self._collection_sizes = None
 
     # Adding and removing -----------------------------------------------------------------------------
 
@@ -167,7 +163,7 @@ class Library:
     def _question_language(self, db, text: str) -> str:
         """The question's own language when the library has articles in it, else the library's main language:
         a short question is easily mistaken for another language, and its terms must meet the articles'."""
-        languages = self._article_languages(db)
+        languages = self._counts.languages(db)
         if len(languages) == 1:
             return languages[0]  # one language in the library: only its terms can match
         detected = detect_language(text)
@@ -175,27 +171,13 @@ class Library:
             return detected
         return languages[0]
 
-    def _article_languages(self, db) -> tuple[str, ...]:
-        """The languages of the library's articles, most common first (kept until the next write)."""
-        if self._languages is None:
-            rows = db.execute("SELECT language FROM articles GROUP BY language ORDER BY count(*) DESC")
-            self._languages = tuple(row[0] for row in rows)
-        return self._languages
-
     def _collection_filter(self, db, ids: tuple[int, ...] | None) -> dict[str, tuple[int, ...] | None]:
         """The Filters fields that limit a search to these collections: none when they are all there are; else
         the ones to leave out, when those hold fewer articles (a filter on a posting list of nine passages in
         ten costs more than the search itself at a million passages); else the ones to keep."""
-        sizes = self._collection_sizes
-        newest = db.execute("SELECT max(id) FROM collections").fetchone()[0]
-        if sizes is None or newest not in sizes:
-            # Checked in this question's own snapshot: a collection created since the sizes were counted must be
-            # left out too, or a chat's articles could answer in another chat.
-            rows = db.execute(
-                "SELECT c.id, count(a.id) FROM collections c LEFT JOIN articles a"
-                " ON a.collection_id = c.id GROUP BY c.id"
-            )
-            sizes = self._collection_sizes = dict(rows.fetchall())
+        # Every collection in this question's own snapshot: one created since the sizes were counted must be left
+        # out too, or a chat's articles could answer in another chat.
+        sizes = self._counts.collection_sizes(db)
         if ids is None or set(sizes) <= set(ids):
             return {"collection_ids": None}
         excluded = tuple(sorted(set(sizes) - set(ids)))

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field, replace
 
 from .analysis import ANALYSIS_VERSION, joined_terms
+from .counts import Added
 from .garbage import fewer_collections
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
 from .models import AddReport, Article, Skipped, Source
@@ -59,7 +60,9 @@ class _Screened:
 class Writer:
     """Adds, replaces and removes articles; one at a time (a lock), while readers go on."""
 
-    def __init__(self, store: Store, index: PassageIndex, on_change: Callable[[], None], workers: int = 1) -> None:
+    def __init__(
+        self, store: Store, index: PassageIndex, on_change: Callable[[Added | None], None], workers: int = 1
+    ) -> None:
         self._store = store
         self._index = index
         self._splitters = Splitters(store)
@@ -148,6 +151,7 @@ class Writer:
         and how many articles were taken. They are written a few at a time as they come, so the workers prepare
         the next ones meanwhile rather than wait for a whole batch to be written."""
         added, unchanged, written, sentences, count = [], [], [], 0, 0
+        languages: list[str] = []  # of the articles written
         with self._write_lock:  # preparing too: the splitters learn, and the pool is not thread-safe
             part = list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES)))
             if not part:
@@ -161,12 +165,15 @@ class Writer:
                             unchanged.append(source)
                             continue
                         added.append(source)
-                        self.written_languages.add(item.language)
+                        languages.append(item.language)
                         sentences += item.sentence_count
                         written.append(outcome)
                     part = list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES - count)))
                 self._splitters.save(db)
-            self._on_change()
+                collection_id = self._store.collection_id(db, collection, create=False)
+            self.written_languages.update(languages)
+            replaced = any(w.replaced for w in written)
+            self._on_change(None if replaced or collection_id is None else Added(collection_id, tuple(languages)))
             if written:
                 # From what was just written, not read back: the store's copy is for repairs and rebuilds.
                 self._index.remove([id_ for w in written for id_ in w.replaced])
@@ -175,7 +182,7 @@ class Writer:
         return report, [id_ for w in written for id_ in (w.article_id, *w.replaced)], count
 
     def _sync_index(self, article_ids: Sequence[int]) -> None:
-        self._on_change()
+        self._on_change(None)
         if not article_ids:
             return
         with self._write_lock:

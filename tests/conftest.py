@@ -1,8 +1,10 @@
-"""Shared fixtures: the seed corpus and question sets in ../shared, required on CI and optional elsewhere."""
+"""Shared fixtures: the seed corpus and question sets in ../shared (required on CI and optional elsewhere), and a
+trace of the SQL a library runs."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,18 @@ def no_installed_wordnet(monkeypatch):
     import index.wordnet
 
     monkeypatch.setattr(index.wordnet, "installed", lambda: None)
+
+
+@pytest.fixture
+def statements(monkeypatch) -> list[str]:
+    """Every SQL statement run by the connections opened from here on (the library's among them)."""
+    ran: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(ran.append)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return ran

@@ -66,3 +66,22 @@ def test_cjk_text_matches_on_characters():
 
 def test_question_mixing_scripts_does_not_crash(library):
     assert isinstance(library.ask("bridge мост Brücke 桥 🌉 puente?"), list)
+
+
+def test_articles_are_counted_once_then_kept_in_step_by_the_adds(tmp_path, statements):
+    english, german = ARTICLES["en"], ARTICLES["de"]
+    with Library.open(tmp_path / "lib.sqlite3") as library:
+        library.add_text(english[0], title="Bridge", source="bridge.txt")
+    with Library.open(tmp_path / "lib.sqlite3") as library:  # counted on opening: English only
+        assert library.ask(english[1])[0].sentence == english[2]
+        statements.clear()
+        library.add_text(german[0], title="Brücke", source="bruecke.txt", collection="chat:1")
+        [answer, *_] = library.ask(german[1], collections=("chat:1",))
+        assert answer.sentence == german[2]
+        assert not answer.why.missing_terms  # the question was read as German: as English, "wie" would be missing
+        # The new language and collection were added to the counts, not counted again from the file.
+        assert not any("GROUP BY" in statement for statement in statements)
+        assert library.remove("bruecke.txt", collection="chat:1")
+        statements.clear()
+        assert not library.ask(german[1], collections=("chat:1",))
+        assert any("GROUP BY" in statement for statement in statements)  # a removal: counted again

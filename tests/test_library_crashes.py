@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -117,21 +116,6 @@ CRASH = textwrap.dedent(f"""
     library.add_text("The ferry to the island leaves at nine.", title="Ferry", source="ferry")
     os._exit(0)  # as a kill -9: nothing is closed
 """)
-
-
-@pytest.fixture
-def statements(monkeypatch) -> list[str]:
-    """Every SQL statement the library's connections run from here on."""
-    ran: list[str] = []
-    connect = sqlite3.connect
-
-    def traced(*args, **kwargs):
-        connection = connect(*args, **kwargs)
-        connection.set_trace_callback(ran.append)
-        return connection
-
-    monkeypatch.setattr(sqlite3, "connect", traced)
-    return ran
 
 
 def test_a_library_closed_cleanly_is_not_read_through_again_on_open(tmp_path, statements):

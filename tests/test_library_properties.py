@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import GLOBAL_COLLECTION, Library
+from index.counts import ArticleCounts
 
 TOWNS = ("Arlow", "Bexby", "Corran", "Dunlin")
 THINGS = ("bridge", "mill", "tower", "harbour wall")
@@ -51,6 +52,10 @@ def check_counts(library: Library, model: dict[tuple[str, str], Stored]) -> None
         )
     listed = {(s.collection, s.source) for s in library.sources(None, limit=100)}
     assert listed == set(model)
+    with library._store.reading() as db:  # what questions go by, kept in step by the writes: as counted afresh
+        counted = ArticleCounts()
+        assert library._counts.languages(db) == counted.languages(db)
+        assert library._counts.collection_sizes(db) == counted.collection_sizes(db)
 
 
 def add(library: Library, model: dict[tuple[str, str], Stored], where: tuple[str, str], text: str) -> None:
