@@ -8,36 +8,37 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class Added:
-    """New articles in one collection, none of them replacing another: what a write tells the counts."""
+class Change:
+    """What a write did to one collection's articles: the languages of those it added and of those it removed or
+    replaced, one per article."""
 
     collection_id: int
-    languages: tuple[str, ...]  # one per article
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 class ArticleCounts:
-    """Counted from the file when a question first needs them, then kept in step by the adds. Counting scans every
+    """Counted from the file when a question first needs them, then kept in step by the writes. Counting scans every
     article (90 ms at a million passages), and a bot taking a channel's posts writes all the time: before, the
-    first question after each write paid for it. A removal or a replacement, whose articles' languages are not at
-    hand, makes the next question count again. Thread-safe: a write swaps in new counts, questions read them."""
+    first question after each write paid for it. Thread-safe: a write swaps in new counts, questions read them."""
 
     def __init__(self) -> None:
         self._languages: Counter[str] | None = None
         self._collections: dict[int, int] | None = None
         self._changes = 0  # a count taken while a change lands must not be kept: it may have missed it
 
-    def changed(self, added: Added | None) -> None:
-        """After a write; None when articles went or were replaced."""
+    def changed(self, change: Change | None) -> None:
+        """After a write; None when what it changed is not known (the next question counts again)."""
         self._changes += 1
         languages, collections = self._languages, self._collections
-        if added is None:
+        if change is None:
             self._languages = self._collections = None
             return
         if languages is not None:
-            self._languages = languages + Counter(added.languages)
+            self._languages = languages + Counter(change.added) - Counter(change.removed)  # drops those at 0
         if collections is not None:
-            count = collections.get(added.collection_id, 0) + len(added.languages)
-            self._collections = {**collections, added.collection_id: count}
+            count = collections.get(change.collection_id, 0) + len(change.added) - len(change.removed)
+            self._collections = {**collections, change.collection_id: count}
 
     def languages(self, db: sqlite3.Connection) -> tuple[str, ...]:
         """The languages of the articles, most common first."""

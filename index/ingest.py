@@ -104,6 +104,7 @@ class Written:
     article_id: int | None = None
     replaced: tuple[int, ...] = ()
     passages: tuple[IndexedPassage, ...] = ()
+    replaced_languages: tuple[str, ...] = ()
 
 
 def write(db: sqlite3.Connection, store: Store, prepared: PreparedArticle, collection: str) -> Written:
@@ -111,7 +112,7 @@ def write(db: sqlite3.Connection, store: Store, prepared: PreparedArticle, colle
     article = prepared.article
     collection_id = store.collection_id(db, collection, create=True)
     row = db.execute(
-        "SELECT id, content_hash FROM articles WHERE collection_id = ? AND source = ?",
+        "SELECT id, content_hash, language FROM articles WHERE collection_id = ? AND source = ?",
         (collection_id, article.source),
     ).fetchone()
     if row and row[1] == prepared.content_hash:
@@ -122,7 +123,7 @@ def write(db: sqlite3.Connection, store: Store, prepared: PreparedArticle, colle
         db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (row[0],))
         replaced = (row[0],)
     [written] = _insert(db, collection_id, [prepared])
-    return replace(written, replaced=replaced)
+    return replace(written, replaced=replaced, replaced_languages=(row[2],) if row else ())
 
 
 def write_all(

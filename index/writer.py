@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field, replace
 
 from .analysis import ANALYSIS_VERSION, joined_terms
-from .counts import Added
+from .counts import Change
 from .garbage import fewer_collections
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
 from .models import AddReport, Article, Skipped, Source
@@ -61,7 +61,7 @@ class Writer:
     """Adds, replaces and removes articles; one at a time (a lock), while readers go on."""
 
     def __init__(
-        self, store: Store, index: PassageIndex, on_change: Callable[[Added | None], None], workers: int = 1
+        self, store: Store, index: PassageIndex, on_change: Callable[[Change | None], None], workers: int = 1
     ) -> None:
         self._store = store
         self._index = index
@@ -172,8 +172,8 @@ class Writer:
                 self._splitters.save(db)
                 collection_id = self._store.collection_id(db, collection, create=False)
             self.written_languages.update(languages)
-            replaced = any(w.replaced for w in written)
-            self._on_change(None if replaced or collection_id is None else Added(collection_id, tuple(languages)))
+            removed = tuple(language for w in written for language in w.replaced_languages)
+            self._on_change(None if collection_id is None else Change(collection_id, tuple(languages), removed))
             if written:
                 # From what was just written, not read back: the store's copy is for repairs and rebuilds.
                 self._index.remove([id_ for w in written for id_ in w.replaced])
@@ -181,8 +181,8 @@ class Writer:
         report = AddReport(tuple(added), tuple(unchanged), (), sentences)
         return report, [id_ for w in written for id_ in (w.article_id, *w.replaced)], count
 
-    def _sync_index(self, article_ids: Sequence[int]) -> None:
-        self._on_change(None)
+    def _sync_index(self, article_ids: Sequence[int], change: Change | None = None) -> None:
+        self._on_change(change)
         if not article_ids:
             return
         with self._write_lock:
@@ -201,15 +201,15 @@ class Writer:
         with self._write_lock:
             with self._store.transaction() as db:
                 row = db.execute(
-                    "SELECT a.id FROM articles a JOIN collections c ON c.id = a.collection_id"
-                    " WHERE c.name = ? AND (a.source = ? OR a.url = ?) ORDER BY a.id LIMIT 1",
+                    "SELECT a.id, a.collection_id, a.language FROM articles a JOIN collections c"
+                    " ON c.id = a.collection_id WHERE c.name = ? AND (a.source = ? OR a.url = ?) ORDER BY a.id LIMIT 1",
                     (collection, source, source),
                 ).fetchone()
                 if row is None:
                     return False
                 db.execute("DELETE FROM articles WHERE id = ?", (row[0],))
                 db.execute("INSERT OR IGNORE INTO pending_index (article_id) VALUES (?)", (row[0],))
-            self._sync_index([row[0]])
+            self._sync_index([row[0]], Change(row[1], removed=(row[2],)))
         return True
 
     def _reanalyze(self) -> bool:
