@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field, replace
 
 from .analysis import ANALYSIS_VERSION, joined_terms
+from .bulk import bulk_settings
 from .counts import Change
-from .garbage import fewer_collections
 from .ingest import PreparedArticle, Splitters, content_hash, index_articles, source_of, write_all
 from .models import AddReport, Article, Skipped, Source
 from .search import PassageIndex
@@ -90,7 +90,7 @@ class Writer:
             logger.warning("search index out of step with %s; rebuilding it", self._store.path)
             self.rebuild()
 
-    @fewer_collections()  # see garbage.py: a tenth of a big add's writing CPU
+    @bulk_settings()  # see bulk.py: a tenth of a big add's writing CPU, and questions meanwhile wait less
     def add_articles(self, articles: Iterable[Article], collection: str, progress: Progress | None) -> AddReport:
         """Add articles as they come: a stream of any length (a generator reading a folder of a million files) is
         held a few batches at a time, and a big add keeps every core busy from its first article to its last."""
@@ -240,7 +240,7 @@ class Writer:
             self.rebuild()
         return bool(count)
 
-    @fewer_collections()
+    @bulk_settings()
     def rebuild(self) -> int:
         """Rebuild the search index from the library file; returns the number of passages indexed."""
         with self._write_lock:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import sys
 import threading
 
 import pytest
 
-import index.garbage
+import index.bulk
 import index.writer
 from bench.synthetic import SyntheticCorpus
 from index import Library
@@ -84,37 +85,47 @@ def test_a_folder_is_added_as_it_is_read_with_its_bad_files_reported(tmp_path, s
     assert {total for _, total in reported} == {None}
 
 
-def test_an_add_collects_cycles_less_often_and_gives_the_process_its_own_setting_back(tmp_path):
-    seen_during: list[int] = []
+def settings() -> tuple[int, float]:
+    """What bulk.py changes while an add runs: the collector's first threshold and the GIL's switch interval."""
+    return gc.get_threshold()[0], sys.getswitchinterval()
+
+
+BULK = (index.bulk.BULK_THRESHOLD, index.bulk.BULK_SWITCH_INTERVAL)
+
+
+def test_an_add_collects_cycles_less_often_hands_the_gil_over_sooner_and_gives_the_settings_back(tmp_path):
+    seen_during: list[tuple[int, float]] = []
 
     def articles(count: int, fail: bool = False):
         for i in range(count):
-            seen_during.append(gc.get_threshold()[0])
+            seen_during.append(settings())
             yield CORPUS.article(i)
         if fail:
             raise OSError("the archive's disk went away")
 
-    own = (900, 11, 12)  # the process's own thresholds, not the default, must come back
-    before = gc.get_threshold()
-    gc.set_threshold(*own)
+    own = (900, 11, 12), 0.004  # the process's own settings, not the defaults, must come back
+    before = gc.get_threshold(), sys.getswitchinterval()
+    gc.set_threshold(*own[0])
+    sys.setswitchinterval(own[1])
     try:
         with Library.open(tmp_path / "library.sqlite3") as library:
             library.add_articles(articles(5))
-            assert gc.get_threshold() == own
+            assert settings() == (900, 0.004)
             with pytest.raises(OSError):
                 library.add_articles(articles(3, fail=True), collection="chat:1")
-            assert gc.get_threshold() == own
+            assert settings() == (900, 0.004)
     finally:
-        gc.set_threshold(*before)
-    assert set(seen_during) == {index.garbage.BULK_THRESHOLD}
+        gc.set_threshold(*before[0])
+        sys.setswitchinterval(before[1])
+    assert set(seen_during) == {BULK}
 
 
 def test_overlapping_adds_in_threads_give_the_setting_back_once_the_last_ends(tmp_path):
     """The first add ends while the second runs: the second keeps the raised threshold, and its end restores the
     process's own."""
-    before = gc.get_threshold()
+    before = settings()
     first_reporting, second_reporting, first_done = threading.Event(), threading.Event(), threading.Event()
-    during_second: list[int] = []
+    during_second: list[tuple[int, float]] = []
 
     def first_progress(done: int, total: int | None) -> None:
         first_reporting.set()
@@ -123,7 +134,7 @@ def test_overlapping_adds_in_threads_give_the_setting_back_once_the_last_ends(tm
     def second_progress(done: int, total: int | None) -> None:
         second_reporting.set()
         if first_done.wait(30):
-            during_second.append(gc.get_threshold()[0])
+            during_second.append(settings())
 
     with Library.open(tmp_path / "library.sqlite3") as library:
         adds = [
@@ -137,5 +148,5 @@ def test_overlapping_adds_in_threads_give_the_setting_back_once_the_last_ends(tm
         first_done.set()
         adds[1].join(30)
         assert library.stats(None).articles == 2
-    assert during_second == [index.garbage.BULK_THRESHOLD]
-    assert gc.get_threshold() == before
+    assert during_second == [BULK]
+    assert settings() == before
