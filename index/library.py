@@ -100,10 +100,9 @@ class Library:
         """Add articles in batches; each batch is one transaction, so an article is all in or all out. `articles`
         may be any iterable, a generator included: it is read as the add goes, a few thousand articles ahead."""
         report = self._writer.add_articles(articles, collection, progress)
-        if report.added:
-            # The library's other languages were warmed when it opened; counting every article's language again
-            # after each add would scan the table (3 s over a million passages added a thousand articles at a time).
-            _warm(sorted(self._writer.written_languages))
+        if report.added:  # a language new to the library is warmed too (the counts are kept: no scan)
+            with self._store.reading() as db:
+                _warm(self._counts.languages(db))
         return report
 
     def remove(self, source: str, *, collection: str = GLOBAL_COLLECTION) -> bool:

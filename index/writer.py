@@ -69,7 +69,6 @@ class Writer:
         self._pool = PreparePool(workers)
         self._write_lock = threading.RLock()
         self._on_change = on_change
-        self.written_languages: set[str] = set()  # of the articles written since the library opened
 
     def repair(self, fresh: bool) -> None:
         """Bring the search index in line with the file after a crash, a lost index or a copied file, and
@@ -171,7 +170,6 @@ class Writer:
                     part = list(itertools.islice(prepared, min(WRITE_ARTICLES, BATCH_ARTICLES - count)))
                 self._splitters.save(db)
                 collection_id = self._store.collection_id(db, collection, create=False)
-            self.written_languages.update(languages)
             removed = tuple(language for w in written for language in w.replaced_languages)
             self._on_change(None if collection_id is None else Change(collection_id, tuple(languages), removed))
             if written:

@@ -121,7 +121,7 @@ def test_an_add_collects_cycles_less_often_hands_the_gil_over_sooner_and_gives_t
 
 
 def test_overlapping_adds_in_threads_give_the_setting_back_once_the_last_ends(tmp_path):
-    """The first add ends while the second runs: the second keeps the raised threshold, and its end restores the
+    """The first add ends while the second runs: the second keeps the bulk settings, and its end restores the
     process's own."""
     before = settings()
     first_reporting, second_reporting, first_done = threading.Event(), threading.Event(), threading.Event()
