@@ -37,7 +37,17 @@ def clean_article(article: Article) -> Article:
     """The article as it can be stored: whatever reader, upload or post it came from."""
 
     def clean(value: str | None) -> str | None:
-        return UNSTORABLE.sub("", value) if value else value
+        if not value:
+            return value
+        # Nearly every text has neither, and this runs in the writing process for each article: a NUL is found by
+        # memchr, a lone surrogate by the UTF-8 encoder, both in C (0.6-14 µs for 4 kB where the pattern takes 50).
+        if "\x00" not in value:
+            try:
+                value.encode("utf-8")
+                return value
+            except UnicodeEncodeError:
+                pass
+        return UNSTORABLE.sub("", value)
 
     return replace(
         article,
