@@ -4,10 +4,13 @@ process writes to the store and the search index."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import logging
 import multiprocessing
+import os
 import pickle
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,6 +43,7 @@ class PreparePool:
         self._workers = workers
         self._executor: ProcessPoolExecutor | None = None
         self._languages: frozenset[str] = frozenset()
+        self._learned_file: str | None = None  # what the workers are given of Punkt's learning (see _executor_for)
         self._lock = threading.Lock()
         self._articles_seen = 0  # in every add so far
 
@@ -100,21 +104,35 @@ class PreparePool:
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
+            self._forget_learned()
 
     def _executor_for(self, params: dict[str, PunktParameters]) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None or frozenset(params) != self._languages:
                 if self._executor is not None:
                     self._executor.shutdown(wait=True)
+                self._forget_learned()
+                # What Punkt learned (a few hundred kB) reaches the workers in a file. As an argument, it would be
+                # written down the pipe a starting worker reads, and were that worker to die before reading it all
+                # (killed as it starts, or a script without a __main__ guard), this process would wait forever.
+                with tempfile.NamedTemporaryFile("wb", prefix="citebot-punkt-", delete=False) as learned:
+                    pickle.dump(params, learned, pickle.HIGHEST_PROTOCOL)
+                self._learned_file = learned.name
                 # Spawned, not forked: this process runs threads (the bot, the index writer's).
                 self._executor = ProcessPoolExecutor(
                     self._workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_worker,
-                    initargs=(params,),
+                    initargs=(learned.name,),
                 )
                 self._languages = frozenset(params)
             return self._executor
+
+    def _forget_learned(self) -> None:
+        if self._learned_file is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._learned_file)
+            self._learned_file = None
 
 
 class _Serial:
@@ -143,7 +161,9 @@ class _FrozenSplitters:
         return splitter
 
 
-def _start_worker(params: dict[str, PunktParameters]) -> None:
+def _start_worker(learned_file: str) -> None:
+    with open(learned_file, "rb") as learned:
+        params: dict[str, PunktParameters] = pickle.load(learned)
     _frozen.update({language: FrozenSplitter(p) for language, p in params.items()})
 
 

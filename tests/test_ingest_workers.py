@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +16,7 @@ from bench.synthetic import SyntheticCorpus
 from index import Library
 
 ARTICLES = 120
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -88,3 +93,48 @@ def test_a_bulk_load_fed_in_small_adds_starts_the_workers(tmp_path, small_thresh
         for first in range(0, ARTICLES, 10):
             library.add_articles([corpus.article(i) for i in range(first, first + 10)])
     assert started and all(params == ["en"] for params in started)  # the workers ran, not only this process
+
+
+# A worker that dies while it starts, before it has read all its parent sends it: what Punkt learned (a few hundred
+# kB) must not be part of that, or the parent waits forever to finish writing it (the pipe's reading end is its own
+# until then). Run as a user's script runs, because a spawned worker starts by importing the script again.
+DIES_WHILE_STARTING = """
+import logging, os, sys
+
+if __name__ == "__mp_main__":
+    os._exit(3)  # as an out-of-memory kill of a worker that is starting would end it
+
+import index.workers
+from bench.synthetic import SyntheticCorpus
+from index import Library
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    index.workers.MIN_PARALLEL_ARTICLES = 20
+    corpus = SyntheticCorpus(4_000, seed=7)
+    with Library.open(sys.argv[1], workers=2) as library:
+        report = library.add_articles(corpus.article(i) for i in range(400))
+        question = corpus.questions(1)[0]
+        answers = library.query(question.text, 3, abstain=False).answers
+        print(len(report.added), question.source in {s.source for a in answers for s in a.sources})
+"""
+
+
+def test_a_worker_that_dies_while_starting_leaves_the_add_to_this_process(tmp_path):
+    script = tmp_path / "add_articles.py"
+    script.write_text(DIES_WHILE_STARTING)
+    scratch = tmp_path / "tmp"  # where the script's temporary files go: none may be left
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(scratch)}
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "library.sqlite3")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["400", "True"]
+    assert "a worker process died" in done.stderr
+    assert not list(scratch.iterdir())
