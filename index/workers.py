@@ -112,21 +112,30 @@ class PreparePool:
                 if self._executor is not None:
                     self._executor.shutdown(wait=True)
                 self._forget_learned()
-                # What Punkt learned (a few hundred kB) reaches the workers in a file. As an argument, it would be
-                # written down the pipe a starting worker reads, and were that worker to die before reading it all
-                # (killed as it starts, or a script without a __main__ guard), this process would wait forever.
-                with tempfile.NamedTemporaryFile("wb", prefix="citebot-punkt-", delete=False) as learned:
-                    pickle.dump(params, learned, pickle.HIGHEST_PROTOCOL)
-                self._learned_file = learned.name
                 # Spawned, not forked: this process runs threads (the bot, the index writer's).
                 self._executor = ProcessPoolExecutor(
                     self._workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_worker,
-                    initargs=(learned.name,),
+                    initargs=(self._learned_for_workers(params),),
                 )
                 self._languages = frozenset(params)
             return self._executor
+
+    def _learned_for_workers(self, params: dict[str, PunktParameters]) -> str | dict[str, PunktParameters]:
+        """What Punkt learned, as the workers are given it: in a file when one can be written. As an argument,
+        it (a few hundred kB) would be written down the pipe a starting worker reads, and were that worker to die
+        before reading it all (killed as it starts, a script without a __main__ guard), this process would wait
+        forever to finish writing."""
+        try:
+            with tempfile.NamedTemporaryFile("wb", prefix="citebot-punkt-", delete=False) as learned:
+                self._learned_file = learned.name
+                pickle.dump(params, learned, pickle.HIGHEST_PROTOCOL)
+            return learned.name
+        except OSError as error:
+            logger.warning("cannot write a temporary file (%s); the workers are given Punkt's parameters", error)
+            self._forget_learned()
+            return params
 
     def _forget_learned(self) -> None:
         if self._learned_file is not None:
@@ -161,9 +170,12 @@ class _FrozenSplitters:
         return splitter
 
 
-def _start_worker(learned_file: str) -> None:
-    with open(learned_file, "rb") as learned:
-        params: dict[str, PunktParameters] = pickle.load(learned)
+def _start_worker(learned: str | dict[str, PunktParameters]) -> None:
+    """`learned`: what Punkt learned, by language, or the file it was pickled to."""
+    if isinstance(learned, str):
+        with open(learned, "rb") as file:
+            learned = pickle.load(file)
+    params: dict[str, PunktParameters] = learned
     _frozen.update({language: FrozenSplitter(p) for language, p in params.items()})
 
 

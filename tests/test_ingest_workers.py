@@ -86,6 +86,17 @@ def _die(chunk):
     os._exit(3)  # as an out-of-memory kill would end it
 
 
+def test_without_a_writable_temporary_folder_the_workers_are_given_what_punkt_learned_directly(
+    tmp_path, small_thresholds, started, monkeypatch, caplog
+):
+    alone = build(tmp_path / "alone.sqlite3", workers=1)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "missing"))  # as a read-only /tmp would refuse it
+    assert build(tmp_path / "library.sqlite3", workers=2) == alone
+    assert started == [["en"]]
+    assert "cannot write a temporary file" in caplog.text
+    assert "a worker process died" not in caplog.text  # the workers prepared the articles, not this process
+
+
 def test_a_bulk_load_fed_in_small_adds_starts_the_workers(tmp_path, small_thresholds, started):
     # As a big folder added a few articles at a time, or the speed bench's chunks split by collection.
     corpus = SyntheticCorpus(ARTICLES * 10, seed=7)
