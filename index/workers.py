@@ -43,7 +43,7 @@ class PreparePool:
         self._workers = workers
         self._executor: ProcessPoolExecutor | None = None
         self._languages: frozenset[str] = frozenset()
-        self._learned_file: str | None = None  # what the workers are given of Punkt's learning (see _executor_for)
+        self._learned_file: str | None = None  # what Punkt learned, for the workers (see _learned_for_workers)
         self._lock = threading.Lock()
         self._articles_seen = 0  # in every add so far
 
@@ -175,8 +175,7 @@ def _start_worker(learned: str | dict[str, PunktParameters]) -> None:
     if isinstance(learned, str):
         with open(learned, "rb") as file:
             learned = pickle.load(file)
-    params: dict[str, PunktParameters] = learned
-    _frozen.update({language: FrozenSplitter(p) for language, p in params.items()})
+    _frozen.update({language: FrozenSplitter(p) for language, p in learned.items()})
 
 
 def _prepare_chunk(chunk: bytes) -> bytes:
