@@ -150,6 +150,12 @@ def rss_mb() -> tuple[float, float]:
     return peak, current
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """(this process, its ended child processes) CPU time so far, user and system, in seconds."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def top_functions(profiler: cProfile.Profile, lines: int = 10) -> str:
     """The top functions by cumulative time (what dominates), then by own time (where it is spent)."""
     stream = io.StringIO()
@@ -202,7 +208,7 @@ def measure_build(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict
     spilled = spill_articles(corpus, workdir)
     profiler = cProfile.Profile() if profile else None
     library = Library.open(workdir / LIBRARY_FILE, workers=INGEST_WORKERS)
-    seconds, started = 0.0, time.perf_counter()
+    seconds, started, cpu_before = 0.0, time.perf_counter(), cpu_seconds()
     for collection, path in spilled.items():
 
         def progress(done: int, _total: int | None, collection: str = collection) -> None:
@@ -214,9 +220,12 @@ def measure_build(corpus: SyntheticCorpus, workdir: Path, profile: bool) -> dict
         path.unlink()
     _, retained = rss_mb()
     stats = library.stats()
-    seconds += _timed(library.close, profiler)
+    seconds += _timed(library.close, profiler)  # the workers end here, so their CPU time is counted
+    writing_cpu, workers_cpu = (after - before for after, before in zip(cpu_seconds(), cpu_before, strict=True))
     return {
         "seconds": seconds,
+        "writing_cpu_seconds": writing_cpu,
+        "workers_cpu_seconds": workers_cpu,
         "wall_seconds": time.perf_counter() - started,
         "rss_before_mb": before,
         "peak_rss_mb": rss_mb()[0],
@@ -378,6 +387,8 @@ ROWS: list[tuple[str, Callable[[dict], float], str, tuple[str, float, int] | Non
     ("articles", lambda r: r["build"]["articles"], "{:,.0f}", None),
     ("build: add every article + close (s)", lambda r: r["build"]["seconds"], "{:,.1f}", ("≤", 60, 1_000_000)),
     ("build rate (passages/s)", lambda r: r["build"]["passages"] / r["build"]["seconds"], "{:,.0f}", None),
+    ("  CPU time of the writing process (s)", lambda r: r["build"]["writing_cpu_seconds"], "{:,.1f}", None),
+    ("  CPU time of the ingest workers (s)", lambda r: r["build"]["workers_cpu_seconds"], "{:,.1f}", None),
     ("build peak RSS (MB)", lambda r: r["build"]["peak_rss_mb"], "{:,.0f}", ("≤", 1024, 1_000_000)),
     ("RSS retained after build (MB)", lambda r: r["build"]["retained_rss_mb"], "{:,.0f}", None),
     ("RSS before opening the library (MB)", lambda r: r["build"]["rss_before_mb"], "{:,.0f}", None),

@@ -157,4 +157,8 @@ def test_bench_prints_a_table_per_size_and_writes_the_raw_results(tmp_path):
     sizes = json.loads(saved.read_text())["sizes"]
     assert sorted(sizes) == ["200", "400"]
     assert sizes["400"]["serve"]["added_visible"] == 5
+    # Where a build's CPU time goes: this process writing, and the ingest workers (none start for 40 articles).
+    writing = next(line for line in table if "CPU time of the writing process (s)" in line)
+    assert float(writing.split("|")[3]) == round(sizes["400"]["build"]["writing_cpu_seconds"], 1) > 0
+    assert sizes["400"]["build"]["workers_cpu_seconds"] == 0
     assert len(sizes["400"]["bm25"]["ask_seconds"]) == 200
